@@ -1,0 +1,133 @@
+import type { Instant, OperatorId, TicketId } from '@kqms/shared/domain'
+import { bestTicketFor, skillLevel } from './routing.js'
+import type { QueueState, Ticket } from './state.js'
+
+export interface WaitPrediction {
+  /** Expected seconds from `now` until the ticket is called; null when nobody can serve it. */
+  readonly expectedSeconds: number | null
+  /** p10–p90 range of the wait, seconds. */
+  readonly lowSeconds: number | null
+  readonly highSeconds: number | null
+  /** Tickets of the same service predicted to be called before this one. */
+  readonly ahead: number
+}
+
+/** Assumed length of a pause when predicting (a paused operator comes back after this). */
+const PAUSE_ALLOWANCE_MS = 15 * 60_000
+/** z-score of the 10th/90th percentile. */
+const Z90 = 1.2816
+
+interface SimOperator {
+  readonly id: OperatorId
+  freeAt: number
+}
+
+/**
+ * Forward-replay predictor (design/queueing.md §2.3): copies the operators who are at work, lets
+ * each take the ticket the engine's own routing policy would give them at the moment they become
+ * free, using expected service times, and reads off when every waiting ticket would be called.
+ * No future arrivals or abandonment are assumed. Pure and deterministic.
+ */
+export function predictWaits(state: QueueState, now: Instant): ReadonlyMap<TicketId, WaitPrediction> {
+  const waiting = [...state.tickets.values()].filter((t) => t.status === 'waiting')
+  const result = new Map<TicketId, WaitPrediction>()
+  if (waiting.length === 0) return result
+  const pool = operatorPool(state, now, waiting)
+  const remaining = new Set(waiting)
+  const busyAtStart = new Map(pool.map((o) => [o.id, o.freeAt > now]))
+  const startedBefore: { ticket: Ticket; operatorId: OperatorId }[] = []
+  const starts = new Map<TicketId, { at: number; order: number }>()
+
+  while (remaining.size > 0 && pool.length > 0) {
+    pool.sort((a, b) => a.freeAt - b.freeAt || (a.id < b.id ? -1 : 1))
+    const operator = pool[0]!
+    const best = bestTicketFor(state, {
+      operatorId: operator.id,
+      at: Math.max(now, operator.freeAt) as Instant,
+      tickets: remaining,
+    })
+    if (!best) {
+      pool.shift()
+      continue
+    }
+    const ticket = best.candidate.ticket
+    remaining.delete(ticket)
+    starts.set(ticket.id, { at: Math.max(now, operator.freeAt), order: startedBefore.length })
+    startedBefore.push({ ticket, operatorId: operator.id })
+    operator.freeAt = Math.max(now, operator.freeAt) + expectedServiceMs(state, ticket)
+  }
+
+  for (const ticket of waiting) {
+    const start = starts.get(ticket.id)
+    if (!start) {
+      result.set(ticket.id, { expectedSeconds: null, lowSeconds: null, highSeconds: null, ahead: 0 })
+      continue
+    }
+    const before = startedBefore.slice(0, start.order)
+    const ahead = before.filter((b) => b.ticket.serviceId === ticket.serviceId).length
+    const expected = (start.at - now) / 1000
+    // Completions that must happen before this ticket starts: earlier starts by operators able to
+    // serve it, plus the tickets already at those operators' counters.
+    const eligible = new Set(
+      [...busyAtStart.keys()].filter((id) =>
+        ticket.assignedOperatorId === null
+          ? skillLevel(state, id, ticket.serviceId) !== null
+          : ticket.assignedOperatorId === id,
+      ),
+    )
+    const completions =
+      before.filter((b) => eligible.has(b.operatorId)).length +
+      [...eligible].filter((id) => busyAtStart.get(id)).length
+    const cv = state.services.get(ticket.serviceId)?.serviceTimeCv ?? 1
+    const sd = completions === 0 ? 0 : (expected * Math.sqrt((1 + cv * cv) / 2)) / Math.sqrt(completions)
+    result.set(ticket.id, {
+      expectedSeconds: Math.round(expected),
+      lowSeconds: Math.round(Math.max(0, expected - Z90 * sd)),
+      highSeconds: Math.round(expected + Z90 * sd),
+      ahead,
+    })
+  }
+  return result
+}
+
+function expectedServiceMs(state: QueueState, ticket: Ticket): number {
+  return (state.services.get(ticket.serviceId)?.expectedServiceSeconds ?? 600) * 1000
+}
+
+/**
+ * Operators who will serve the waiting tickets, with the moment each is free. A serving operator
+ * is free when the current ticket's expected service ends (at least a tenth of it from now); a
+ * paused one after a typical pause. Services nobody at work can serve fall back to the configured
+ * operators with that skill, as if they were about to sign in (e.g. before opening).
+ */
+function operatorPool(state: QueueState, now: Instant, waiting: readonly Ticket[]): SimOperator[] {
+  const pool = new Map<OperatorId, SimOperator>()
+  for (const [id, presence] of state.presence) {
+    if (presence.status === 'offline' || !state.operators.get(id)?.active) continue
+    let freeAt: number = now
+    if (presence.status === 'paused') freeAt = Math.max(now, presence.since + PAUSE_ALLOWANCE_MS)
+    if (presence.status === 'serving') {
+      const current = [...state.tickets.values()].find(
+        (t) => t.operatorId === id && (t.status === 'called' || t.status === 'serving'),
+      )
+      if (current) {
+        const expected = expectedServiceMs(state, current)
+        const began = current.startedAt ?? now
+        freeAt = Math.max(now + expected / 10, began + expected)
+      }
+    }
+    pool.set(id, { id, freeAt })
+  }
+  const uncovered = new Set(
+    waiting
+      .filter((t) => t.assignedOperatorId === null)
+      .filter((t) => ![...pool.keys()].some((id) => skillLevel(state, id, t.serviceId) !== null))
+      .map((t) => t.serviceId),
+  )
+  for (const operator of state.operators.values()) {
+    if (!operator.active || pool.has(operator.id)) continue
+    if ([...uncovered].some((s) => operator.skills[s] !== undefined))
+      pool.set(operator.id, { id: operator.id, freeAt: now })
+  }
+  return [...pool.values()]
+}

@@ -1,0 +1,6 @@
+export * from './common.js'
+export * from './public.js'
+export * from './status-message.js'
+export * from './auth.js'
+export * from './counter.js'
+export * from './admin.js'
