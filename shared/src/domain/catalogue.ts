@@ -3,9 +3,9 @@ import { BranchId, CounterId, LocalizedText, OperatorId, ServiceId } from './ids
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
 
-/** One opening interval in the branch's local time; `close` is exclusive. */
+/** One opening interval in the branch's local time; `close` is exclusive (`24:00` = midnight). */
 export const OpeningInterval = z
-  .object({ open: ClockTime, close: ClockTime })
+  .object({ open: ClockTime, close: z.union([ClockTime, z.literal('24:00')]) })
   .refine((i) => i.open < i.close, { message: 'open must be before close' })
 export type OpeningInterval = z.infer<typeof OpeningInterval>
 
