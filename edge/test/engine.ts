@@ -39,14 +39,19 @@ export const branch: Branch = {
   },
 }
 
-export function service(id: string, prefix: string, minutesExpected: number, extra: Partial<Service> = {}): Service {
+export function service(
+  id: string,
+  prefix: string,
+  options: { minutes: number } & Partial<Service>,
+): Service {
+  const { minutes: expected, ...extra } = options
   return {
     id: id as ServiceId,
     prefix,
     name: text(id),
     category: text('Everyday'),
     dailyCap: null,
-    expectedServiceSeconds: minutesExpected * 60,
+    expectedServiceSeconds: expected * 60,
     serviceTimeCv: 0.6,
     active: true,
     ...extra,
@@ -63,12 +68,15 @@ export const counter = (id: string, label: string): Counter => ({
 export const operator = (id: string, skills: Record<string, 1 | 2 | 3>): Operator => ({
   id: id as OperatorId,
   displayName: id,
-  skills: skills as Operator['skills'],
+  skills: skills,
   active: true,
 })
 
 /** Folds commands through decide/apply, collecting events; throws on the first DomainError. */
-export function run(state: QueueState, commands: readonly [Command, Instant][]): { state: QueueState; events: QueueEvent[] } {
+export function run(
+  state: QueueState,
+  commands: readonly [Command, Instant][],
+): { state: QueueState; events: QueueEvent[] } {
   let current = state
   const events: QueueEvent[] = []
   for (const [command, now] of commands) {
@@ -84,9 +92,9 @@ export function configuredBranch(now: Instant = MONDAY_10_00): QueueState {
   const t = (now - minutes(60)) as Instant
   return run(emptyState(), [
     [{ type: 'ConfigureBranch', branch }, t],
-    [{ type: 'ConfigureService', service: service('cash', 'A', 4) }, t],
-    [{ type: 'ConfigureService', service: service('loan', 'L', 25) }, t],
-    [{ type: 'ConfigureService', service: service('card', 'C', 10) }, t],
+    [{ type: 'ConfigureService', service: service('cash', 'A', { minutes: 4 }) }, t],
+    [{ type: 'ConfigureService', service: service('loan', 'L', { minutes: 25 }) }, t],
+    [{ type: 'ConfigureService', service: service('card', 'C', { minutes: 10 }) }, t],
     [{ type: 'ConfigureCounter', counter: counter('c1', '1') }, t],
     [{ type: 'ConfigureCounter', counter: counter('c2', '2') }, t],
     [{ type: 'ConfigureCounter', counter: counter('c3', '3') }, t],
@@ -105,7 +113,12 @@ export function ticketId(): TicketId {
 
 export function issue(
   serviceId: string,
-  options: { priorityClass?: PriorityClass; id?: TicketId; byStaff?: boolean; followUps?: string[] } = {},
+  options: {
+    priorityClass?: PriorityClass
+    id?: TicketId
+    byStaff?: boolean
+    followUps?: string[]
+  } = {},
 ): Command {
   return {
     type: 'IssueTicket',
@@ -125,4 +138,7 @@ export const signIn = (operatorId: string, counterId: string): Command => ({
   operatorId: operatorId as OperatorId,
   counterId: counterId as CounterId,
 })
-export const callNext = (counterId: string): Command => ({ type: 'CallNext', counterId: counterId as CounterId })
+export const callNext = (counterId: string): Command => ({
+  type: 'CallNext',
+  counterId: counterId as CounterId,
+})

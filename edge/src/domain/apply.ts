@@ -23,7 +23,8 @@ function setPresence(
 
 /** Frees the operator who had a ticket at a counter (finish, no-show, park, transfer…). */
 function release(state: QueueState, ticket: Ticket | undefined, at: QueueEvent['at']): QueueState {
-  if (!ticket?.operatorId || (ticket.status !== 'called' && ticket.status !== 'serving')) return state
+  if (!ticket?.operatorId || (ticket.status !== 'called' && ticket.status !== 'serving'))
+    return state
   const presence = state.presence.get(ticket.operatorId)
   if (presence?.status !== 'serving') return state
   return setPresence(state, ticket.operatorId, { status: 'available', since: at })
@@ -51,9 +52,17 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
     case 'CounterConfiguredV1':
       return { ...state, counters: withEntry(state.counters, event.counter.id, event.counter) }
     case 'OperatorConfiguredV1': {
-      const next = { ...state, operators: withEntry(state.operators, event.operator.id, event.operator) }
+      const next = {
+        ...state,
+        operators: withEntry(state.operators, event.operator.id, event.operator),
+      }
       if (state.presence.has(event.operator.id)) return next
-      const presence: OperatorPresence = { status: 'offline', counterId: null, pauseReason: null, since: event.at }
+      const presence: OperatorPresence = {
+        status: 'offline',
+        counterId: null,
+        pauseReason: null,
+        since: event.at,
+      }
       return { ...next, presence: withEntry(state.presence, event.operator.id, presence) }
     }
     case 'OperatorSignedInV1':

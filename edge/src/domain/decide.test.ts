@@ -20,7 +20,8 @@ import type { QueueState, Ticket } from './state.js'
 const T0 = MONDAY_10_00
 const c = (id: string) => id as CounterId
 const ticketsOf = (state: QueueState): Ticket[] => [...state.tickets.values()]
-const byNumber = (state: QueueState, number: string): Ticket => ticketsOf(state).find((t) => t.number === number)!
+const byNumber = (state: QueueState, number: string): Ticket =>
+  ticketsOf(state).find((t) => t.number === number)!
 
 function expectDomainError(fn: () => unknown, code: string) {
   expect(fn).toThrowError(expect.objectContaining({ name: 'DomainError', code }) as Error)
@@ -57,7 +58,7 @@ describe('issuing tickets', () => {
 
   it('stops at the daily cap', () => {
     const state = run(configuredBranch(), [
-      [{ type: 'ConfigureService', service: service('fx', 'X', 3, { dailyCap: 2 }) }, T0],
+      [{ type: 'ConfigureService', service: service('fx', 'X', { minutes: 3, dailyCap: 2 }) }, T0],
       [issue('fx'), T0],
       [issue('fx'), T0],
     ]).state
@@ -74,21 +75,33 @@ describe('issuing tickets', () => {
   it('refuses unknown and inactive services', () => {
     expectDomainError(() => decide(configuredBranch(), issue('nope'), T0), 'NOT_FOUND')
     const state = run(configuredBranch(), [
-      [{ type: 'ConfigureService', service: service('cash', 'A', 4, { active: false }) }, T0],
+      [
+        { type: 'ConfigureService', service: service('cash', 'A', { minutes: 4, active: false }) },
+        T0,
+      ],
     ]).state
     expectDomainError(() => decide(state, issue('cash'), T0), 'SERVICE_NOT_OFFERED')
   })
 
   it('refuses a prefix already used by another service', () => {
     expectDomainError(
-      () => decide(configuredBranch(), { type: 'ConfigureService', service: service('fx', 'A', 3) }, T0),
+      () =>
+        decide(
+          configuredBranch(),
+          { type: 'ConfigureService', service: service('fx', 'A', { minutes: 3 }) },
+          T0,
+        ),
       'CONFLICT',
     )
   })
 })
 
 describe('calling tickets', () => {
-  const opened = () => run(configuredBranch(), [[signIn('aigerim', 'c1'), T0], [signIn('bolat', 'c2'), T0]]).state
+  const opened = () =>
+    run(configuredBranch(), [
+      [signIn('aigerim', 'c1'), T0],
+      [signIn('bolat', 'c2'), T0],
+    ]).state
 
   it('calls a priority ticket before older regular tickets and records why', () => {
     const { state, events } = run(opened(), [
@@ -144,7 +157,11 @@ describe('calling tickets', () => {
   })
 
   it('refuses to call while the counter still has a ticket, or when nobody is signed in', () => {
-    const state = run(opened(), [[issue('cash'), T0], [issue('cash'), T0], [callNext('c1'), T0]]).state
+    const state = run(opened(), [
+      [issue('cash'), T0],
+      [issue('cash'), T0],
+      [callNext('c1'), T0],
+    ]).state
     expectDomainError(() => decide(state, callNext('c1'), T0), 'INVALID_TRANSITION')
     expectDomainError(() => decide(state, callNext('c3'), T0), 'COUNTER_CLOSED')
   })
@@ -152,17 +169,27 @@ describe('calling tickets', () => {
   it('calls a specific ticket out of order only if the operator can serve it', () => {
     const loan = ticketId()
     const cash = ticketId()
-    const state = run(opened(), [[issue('loan', { id: loan }), T0], [issue('cash', { id: cash }), T0]]).state
-    expectDomainError(() => decide(state, { type: 'CallTicket', counterId: c('c1'), ticketId: loan }, T0), 'SERVICE_NOT_OFFERED')
-    expect(decide(state, { type: 'CallTicket', counterId: c('c1'), ticketId: cash }, T0)).toMatchObject([
-      { type: 'TicketCalledV1', reason: { mode: 'specific' } },
-    ])
+    const state = run(opened(), [
+      [issue('loan', { id: loan }), T0],
+      [issue('cash', { id: cash }), T0],
+    ]).state
+    expectDomainError(
+      () => decide(state, { type: 'CallTicket', counterId: c('c1'), ticketId: loan }, T0),
+      'SERVICE_NOT_OFFERED',
+    )
+    expect(
+      decide(state, { type: 'CallTicket', counterId: c('c1'), ticketId: cash }, T0),
+    ).toMatchObject([{ type: 'TicketCalledV1', reason: { mode: 'specific' } }])
   })
 })
 
 describe('serving a called ticket', () => {
   const withCalled = () =>
-    run(configuredBranch(), [[signIn('aigerim', 'c1'), T0], [issue('cash'), T0], [callNext('c1'), T0]]).state
+    run(configuredBranch(), [
+      [signIn('aigerim', 'c1'), T0],
+      [issue('cash'), T0],
+      [callNext('c1'), T0],
+    ]).state
 
   it('goes from called to serving to finished and frees the operator', () => {
     const { state } = run(withCalled(), [
@@ -174,9 +201,15 @@ describe('serving a called ticket', () => {
   })
 
   it('refuses to finish a ticket that was never started', () => {
-    expectDomainError(() => decide(withCalled(), { type: 'Finish', counterId: c('c1'), outcome: 'served' }, T0), 'INVALID_TRANSITION')
+    expectDomainError(
+      () => decide(withCalled(), { type: 'Finish', counterId: c('c1'), outcome: 'served' }, T0),
+      'INVALID_TRANSITION',
+    )
     const idle = run(configuredBranch(), [[signIn('aigerim', 'c1'), T0]]).state
-    expectDomainError(() => decide(idle, { type: 'Finish', counterId: c('c1'), outcome: 'served' }, T0), 'INVALID_TRANSITION')
+    expectDomainError(
+      () => decide(idle, { type: 'Finish', counterId: c('c1'), outcome: 'served' }, T0),
+      'INVALID_TRANSITION',
+    )
   })
 
   it('recalls with a cooldown and turns the ticket into a no-show after the last recall', () => {
@@ -188,7 +221,12 @@ describe('serving a called ticket', () => {
       [recall, at(T0, minutes(3))],
       [recall, at(T0, minutes(4))],
     ])
-    expect(events.map((e) => e.type)).toEqual(['TicketRecalledV1', 'TicketRecalledV1', 'TicketRecalledV1', 'TicketNoShowV1'])
+    expect(events.map((e) => e.type)).toEqual([
+      'TicketRecalledV1',
+      'TicketRecalledV1',
+      'TicketRecalledV1',
+      'TicketNoShowV1',
+    ])
     expect(byNumber(state, 'A001').status).toBe('no_show')
   })
 
@@ -198,10 +236,17 @@ describe('serving a called ticket', () => {
     const { state } = run(withCalled(), [[{ type: 'ExpireNoShows' }, at(T0, minutes(5))]])
     const ticket = byNumber(state, 'A001')
     expect(ticket).toMatchObject({ status: 'no_show' })
-    const back = run(state, [[{ type: 'Reactivate', ticketId: ticket.id, keepPlace: true }, at(T0, minutes(10))]]).state
+    const back = run(state, [
+      [{ type: 'Reactivate', ticketId: ticket.id, keepPlace: true }, at(T0, minutes(10))],
+    ]).state
     expect(byNumber(back, 'A001')).toMatchObject({ status: 'waiting', queuedAt: T0 })
     expectDomainError(
-      () => decide(state, { type: 'Reactivate', ticketId: ticket.id, keepPlace: true }, at(T0, minutes(70))),
+      () =>
+        decide(
+          state,
+          { type: 'Reactivate', ticketId: ticket.id, keepPlace: true },
+          at(T0, minutes(70)),
+        ),
       'INVALID_TRANSITION',
     )
   })
@@ -215,17 +260,47 @@ describe('serving a called ticket', () => {
     const ticket = byNumber(parked, 'A001')
     expect(ticket.status).toBe('parked')
     expect(parked.presence.get('aigerim' as OperatorId)?.status).toBe('available')
-    const resumed = run(parked, [[{ type: 'ResumeParked', counterId: c('c3'), ticketId: ticket.id }, at(T0, minutes(9))]]).state
+    const resumed = run(parked, [
+      [{ type: 'ResumeParked', counterId: c('c3'), ticketId: ticket.id }, at(T0, minutes(9))],
+    ]).state
     expect(byNumber(resumed, 'A001')).toMatchObject({ status: 'called', counterId: 'c3' })
   })
 
   it('transfers to another service keeping or losing the place', () => {
-    const start = run(withCalled(), [[{ type: 'StartService', counterId: c('c1') }, at(T0, minutes(1))]]).state
+    const start = run(withCalled(), [
+      [{ type: 'StartService', counterId: c('c1') }, at(T0, minutes(1))],
+    ]).state
     const id = byNumber(start, 'A001').id
-    const keep = run(start, [[{ type: 'Transfer', ticketId: id, toServiceId: 'card' as ServiceId, toOperatorId: null, keepPlace: true }, at(T0, minutes(3))]]).state
-    expect(byNumber(keep, 'A001')).toMatchObject({ status: 'waiting', serviceId: 'card', queuedAt: T0 })
+    const keep = run(start, [
+      [
+        {
+          type: 'Transfer',
+          ticketId: id,
+          toServiceId: 'card' as ServiceId,
+          toOperatorId: null,
+          keepPlace: true,
+        },
+        at(T0, minutes(3)),
+      ],
+    ]).state
+    expect(byNumber(keep, 'A001')).toMatchObject({
+      status: 'waiting',
+      serviceId: 'card',
+      queuedAt: T0,
+    })
     expect(keep.presence.get('aigerim' as OperatorId)?.status).toBe('available')
-    const lose = run(start, [[{ type: 'Transfer', ticketId: id, toServiceId: 'card' as ServiceId, toOperatorId: null, keepPlace: false }, at(T0, minutes(3))]]).state
+    const lose = run(start, [
+      [
+        {
+          type: 'Transfer',
+          ticketId: id,
+          toServiceId: 'card' as ServiceId,
+          toOperatorId: null,
+          keepPlace: false,
+        },
+        at(T0, minutes(3)),
+      ],
+    ]).state
     expect(byNumber(lose, 'A001').queuedAt).toBe(at(T0, minutes(3)))
   })
 
@@ -233,10 +308,22 @@ describe('serving a called ticket', () => {
     const start = run(withCalled(), [[signIn('dana', 'c3'), T0]]).state
     const id = byNumber(start, 'A001').id
     const moved = run(start, [
-      [{ type: 'Transfer', ticketId: id, toServiceId: 'cash' as ServiceId, toOperatorId: 'bolat' as OperatorId, keepPlace: true }, T0],
+      [
+        {
+          type: 'Transfer',
+          ticketId: id,
+          toServiceId: 'cash' as ServiceId,
+          toOperatorId: 'bolat' as OperatorId,
+          keepPlace: true,
+        },
+        T0,
+      ],
     ]).state
     expect(decide(moved, callNext('c3'), T0)).toEqual([]) // dana serves cash but the ticket is bolat's
-    const bolat = run(moved, [[signIn('bolat', 'c2'), T0], [callNext('c2'), T0]]).state
+    const bolat = run(moved, [
+      [signIn('bolat', 'c2'), T0],
+      [callNext('c2'), T0],
+    ]).state
     expect(byNumber(bolat, 'A001')).toMatchObject({ status: 'called', counterId: 'c2' })
   })
 
@@ -246,22 +333,47 @@ describe('serving a called ticket', () => {
       [issue('cash', { followUps: ['card'] }), T0],
       [callNext('c1'), T0],
       [{ type: 'StartService', counterId: c('c1') }, T0],
-      [{ type: 'Redirect', counterId: c('c1'), outcome: 'served', toServiceId: null, keepPlace: true }, at(T0, minutes(4))],
+      [
+        {
+          type: 'Redirect',
+          counterId: c('c1'),
+          outcome: 'served',
+          toServiceId: null,
+          keepPlace: true,
+        },
+        at(T0, minutes(4)),
+      ],
     ])
-    expect(byNumber(state, 'A001')).toMatchObject({ status: 'waiting', serviceId: 'card', followUpServiceIds: [], stepsDone: 1 })
+    expect(byNumber(state, 'A001')).toMatchObject({
+      status: 'waiting',
+      serviceId: 'card',
+      followUpServiceIds: [],
+      stepsDone: 1,
+    })
   })
 
   it('cancels waiting tickets but not one being served', () => {
     const state = run(withCalled(), [[{ type: 'StartService', counterId: c('c1') }, T0]]).state
     const id = byNumber(state, 'A001').id
-    expectDomainError(() => decide(state, { type: 'Cancel', ticketId: id, reason: 'customer_request' }, T0), 'INVALID_TRANSITION')
+    expectDomainError(
+      () => decide(state, { type: 'Cancel', ticketId: id, reason: 'customer_request' }, T0),
+      'INVALID_TRANSITION',
+    )
     const waiting = run(state, [[issue('cash'), T0]]).state
     const other = byNumber(waiting, 'A002').id
-    expect(applyAll(waiting, decide(waiting, { type: 'Cancel', ticketId: other, reason: 'customer_request' }, T0)).tickets.get(other)?.status).toBe('cancelled')
+    expect(
+      applyAll(
+        waiting,
+        decide(waiting, { type: 'Cancel', ticketId: other, reason: 'customer_request' }, T0),
+      ).tickets.get(other)?.status,
+    ).toBe('cancelled')
   })
 
   it('closes the day: open tickets expire and numbering restarts', () => {
-    const { events, state } = run(withCalled(), [[issue('cash'), T0], [{ type: 'CloseDay' }, at(T0, minutes(600))]])
+    const { events, state } = run(withCalled(), [
+      [issue('cash'), T0],
+      [{ type: 'CloseDay' }, at(T0, minutes(600))],
+    ])
     expect(events.at(-1)).toMatchObject({ type: 'DayClosedV1', day: '2026-11-23' })
     expect((events.at(-1) as { expiredTicketIds: TicketId[] }).expiredTicketIds).toHaveLength(2)
     expect(state.tickets.size).toBe(0)
@@ -273,23 +385,44 @@ describe('operators', () => {
     const state = run(configuredBranch(), [[signIn('aigerim', 'c1'), T0]]).state
     expectDomainError(() => decide(state, signIn('bolat', 'c1'), T0), 'COUNTER_BUSY')
     const moved = run(state, [[signIn('aigerim', 'c2'), T0]]).state
-    expect(moved.presence.get('aigerim' as OperatorId)).toMatchObject({ status: 'available', counterId: 'c2' })
+    expect(moved.presence.get('aigerim' as OperatorId)).toMatchObject({
+      status: 'available',
+      counterId: 'c2',
+    })
   })
 
   it('pauses with a reason only when not serving, and cannot call while paused', () => {
-    const busy = run(configuredBranch(), [[signIn('aigerim', 'c1'), T0], [issue('cash'), T0], [callNext('c1'), T0]]).state
-    expectDomainError(() => decide(busy, { type: 'Pause', operatorId: 'aigerim' as OperatorId, reason: 'lunch' }, T0), 'OPERATOR_BUSY')
+    const busy = run(configuredBranch(), [
+      [signIn('aigerim', 'c1'), T0],
+      [issue('cash'), T0],
+      [callNext('c1'), T0],
+    ]).state
+    expectDomainError(
+      () =>
+        decide(busy, { type: 'Pause', operatorId: 'aigerim' as OperatorId, reason: 'lunch' }, T0),
+      'OPERATOR_BUSY',
+    )
     const paused = run(configuredBranch(), [
       [signIn('aigerim', 'c1'), T0],
       [{ type: 'Pause', operatorId: 'aigerim' as OperatorId, reason: 'lunch' }, T0],
       [issue('cash'), T0],
     ]).state
-    expect(paused.presence.get('aigerim' as OperatorId)).toMatchObject({ status: 'paused', pauseReason: 'lunch' })
+    expect(paused.presence.get('aigerim' as OperatorId)).toMatchObject({
+      status: 'paused',
+      pauseReason: 'lunch',
+    })
     expectDomainError(() => decide(paused, callNext('c1'), T0), 'INVALID_TRANSITION')
   })
 
   it('refuses signing out with a ticket at the counter', () => {
-    const busy = run(configuredBranch(), [[signIn('aigerim', 'c1'), T0], [issue('cash'), T0], [callNext('c1'), T0]]).state
-    expectDomainError(() => decide(busy, { type: 'SignOut', operatorId: 'aigerim' as OperatorId }, T0), 'OPERATOR_BUSY')
+    const busy = run(configuredBranch(), [
+      [signIn('aigerim', 'c1'), T0],
+      [issue('cash'), T0],
+      [callNext('c1'), T0],
+    ]).state
+    expectDomainError(
+      () => decide(busy, { type: 'SignOut', operatorId: 'aigerim' as OperatorId }, T0),
+      'OPERATOR_BUSY',
+    )
   })
 })

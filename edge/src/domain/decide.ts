@@ -35,7 +35,8 @@ function timeZoneOf(state: QueueState): string {
 
 /** A command on a new business day first closes the previous one (numbering restarts). */
 function rollDay(state: QueueState, command: Command, now: Instant): QueueEvent[] {
-  if (state.day === null || command.type.startsWith('Configure') || command.type === 'CloseDay') return []
+  if (state.day === null || command.type.startsWith('Configure') || command.type === 'CloseDay')
+    return []
   if (toLocalTime(now, timeZoneOf(state)).day === state.day) return []
   return closeDay(state, now)
 }
@@ -76,13 +77,18 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
       if (presence.status === 'offline') return []
       if (currentTicketOfOperator(state, command.operatorId))
         fail('OPERATOR_BUSY', 'Finish or hand over the current ticket before signing out')
-      return [{ type: 'OperatorSignedOutV1', at, operatorId: command.operatorId, counterId: presence.counterId! }]
+      const counterId =
+        presence.counterId ?? fail('INVALID_TRANSITION', 'The operator has no counter')
+      return [{ type: 'OperatorSignedOutV1', at, operatorId: command.operatorId, counterId }]
     }
     case 'Pause': {
       const presence = requirePresence(state, command.operatorId)
       if (presence.status === 'offline') fail('OPERATOR_NOT_SIGNED_IN', 'Sign in before pausing')
-      if (presence.status === 'serving') fail('OPERATOR_BUSY', 'Finish the current ticket before pausing')
-      return [{ type: 'OperatorPausedV1', at, operatorId: command.operatorId, reason: command.reason }]
+      if (presence.status === 'serving')
+        fail('OPERATOR_BUSY', 'Finish the current ticket before pausing')
+      return [
+        { type: 'OperatorPausedV1', at, operatorId: command.operatorId, reason: command.reason },
+      ]
     }
     case 'Resume': {
       const presence = requirePresence(state, command.operatorId)
@@ -110,7 +116,8 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
     case 'CallTicket': {
       const { operatorId } = requireFreeOperatorAt(state, command.counterId)
       const ticket = requireTicket(state, command.ticketId)
-      if (ticket.status !== 'waiting') fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not waiting`)
+      if (ticket.status !== 'waiting')
+        fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not waiting`)
       if (!canServe(state, operatorId, ticket))
         fail('SERVICE_NOT_OFFERED', `This operator does not serve the service of ${ticket.number}`)
       const { reason } = scoreTicket(state, { operatorId, ticket, at })
@@ -129,8 +136,9 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
       ]
     }
     case 'Recall': {
-      const { ticket } = requireCurrentTicket(state, command.counterId)
-      if (ticket.status !== 'called') fail('INVALID_TRANSITION', 'Only a called ticket can be recalled')
+      const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
+      if (ticket.status !== 'called')
+        fail('INVALID_TRANSITION', 'Only a called ticket can be recalled')
       const sinceLast = at - (ticket.lastCalledAt ?? at)
       if (sinceLast < state.policy.recallCooldownSeconds * 1000)
         fail('RECALL_TOO_SOON', `Wait ${state.policy.recallCooldownSeconds} s between recalls`)
@@ -141,7 +149,7 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
             at,
             ticketId: ticket.id,
             counterId: command.counterId,
-            operatorId: ticket.operatorId!,
+            operatorId,
             cause: 'recalls_exhausted',
           },
         ]
@@ -158,11 +166,20 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
     case 'StartService': {
       const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
       if (ticket.status !== 'called') fail('INVALID_TRANSITION', 'Service has already started')
-      return [{ type: 'TicketServiceStartedV1', at, ticketId: ticket.id, counterId: command.counterId, operatorId }]
+      return [
+        {
+          type: 'TicketServiceStartedV1',
+          at,
+          ticketId: ticket.id,
+          counterId: command.counterId,
+          operatorId,
+        },
+      ]
     }
     case 'Finish': {
       const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
-      if (ticket.status !== 'serving') fail('INVALID_TRANSITION', 'Start serving the ticket before finishing it')
+      if (ticket.status !== 'serving')
+        fail('INVALID_TRANSITION', 'Start serving the ticket before finishing it')
       return [
         {
           type: 'TicketFinishedV1',
@@ -176,23 +193,35 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
     }
     case 'MarkNoShow': {
       const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
-      if (ticket.status !== 'called') fail('INVALID_TRANSITION', 'Only a called ticket can be a no-show')
+      if (ticket.status !== 'called')
+        fail('INVALID_TRANSITION', 'Only a called ticket can be a no-show')
       return [
-        { type: 'TicketNoShowV1', at, ticketId: ticket.id, counterId: command.counterId, operatorId, cause: 'manual' },
+        {
+          type: 'TicketNoShowV1',
+          at,
+          ticketId: ticket.id,
+          counterId: command.counterId,
+          operatorId,
+          cause: 'manual',
+        },
       ]
     }
     case 'Reactivate': {
       const ticket = requireTicket(state, command.ticketId)
-      if (ticket.status !== 'no_show') fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not a no-show`)
+      if (ticket.status !== 'no_show')
+        fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not a no-show`)
       if (at - (ticket.finishedAt ?? at) > state.policy.reactivateWithinMinutes * 60_000)
         fail('INVALID_TRANSITION', `Ticket ${ticket.number} was marked a no-show too long ago`)
-      return [{ type: 'TicketReactivatedV1', at, ticketId: ticket.id, keepPlace: command.keepPlace }]
+      return [
+        { type: 'TicketReactivatedV1', at, ticketId: ticket.id, keepPlace: command.keepPlace },
+      ]
     }
     case 'Transfer':
       return transfer(state, command, at)
     case 'Redirect': {
       const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
-      if (ticket.status !== 'serving') fail('INVALID_TRANSITION', 'Start serving the ticket before redirecting it')
+      if (ticket.status !== 'serving')
+        fail('INVALID_TRANSITION', 'Start serving the ticket before redirecting it')
       const toServiceId =
         command.toServiceId ??
         ticket.followUpServiceIds[0] ??
@@ -214,34 +243,56 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
     }
     case 'Park': {
       const { ticket, operatorId } = requireCurrentTicket(state, command.counterId)
-      return [{ type: 'TicketParkedV1', at, ticketId: ticket.id, counterId: command.counterId, operatorId }]
+      return [
+        {
+          type: 'TicketParkedV1',
+          at,
+          ticketId: ticket.id,
+          counterId: command.counterId,
+          operatorId,
+        },
+      ]
     }
     case 'ResumeParked': {
       const { operatorId } = requireFreeOperatorAt(state, command.counterId)
       const ticket = requireTicket(state, command.ticketId)
-      if (ticket.status !== 'parked') fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not parked`)
-      return [{ type: 'TicketResumedV1', at, ticketId: ticket.id, counterId: command.counterId, operatorId }]
+      if (ticket.status !== 'parked')
+        fail('INVALID_TRANSITION', `Ticket ${ticket.number} is not parked`)
+      return [
+        {
+          type: 'TicketResumedV1',
+          at,
+          ticketId: ticket.id,
+          counterId: command.counterId,
+          operatorId,
+        },
+      ]
     }
     case 'Cancel': {
       const ticket = requireTicket(state, command.ticketId)
       if (ticket.status === 'serving')
         fail('INVALID_TRANSITION', `Ticket ${ticket.number} is being served: finish it instead`)
-      if (!isOpenTicket(ticket)) fail('INVALID_TRANSITION', `Ticket ${ticket.number} is already closed`)
+      if (!isOpenTicket(ticket))
+        fail('INVALID_TRANSITION', `Ticket ${ticket.number} is already closed`)
       return [{ type: 'TicketCancelledV1', at, ticketId: ticket.id, reason: command.reason }]
     }
     case 'ExpireNoShows': {
       const limit = state.policy.noShowAfterMinutes * 60_000
-      return [...state.tickets.values()]
+      const events: QueueEvent[] = []
+      const expired = [...state.tickets.values()]
         .filter((t) => t.status === 'called' && at - (t.calledAt ?? at) >= limit)
         .sort((a, b) => (a.calledAt ?? 0) - (b.calledAt ?? 0) || a.sequence - b.sequence)
-        .map((t) => ({
-          type: 'TicketNoShowV1' as const,
-          at,
-          ticketId: t.id,
-          counterId: t.counterId!,
-          operatorId: t.operatorId!,
-          cause: 'timeout' as const,
-        }))
+      for (const t of expired)
+        if (t.counterId !== null && t.operatorId !== null)
+          events.push({
+            type: 'TicketNoShowV1',
+            at,
+            ticketId: t.id,
+            counterId: t.counterId,
+            operatorId: t.operatorId,
+            cause: 'timeout',
+          })
+      return events
     }
     case 'CloseDay':
       return closeDay(state, at)
@@ -252,23 +303,42 @@ function signIn(state: QueueState, command: CommandOf<'SignIn'>, at: Instant): Q
   const operator = state.operators.get(command.operatorId)
   if (!operator?.active) fail('NOT_FOUND', `No active operator ${command.operatorId}`)
   const counter = state.counters.get(command.counterId)
-  if (!counter?.active) fail('NOT_FOUND', `No active counter ${command.counterId}`)
+  if (!counter?.active) return fail('NOT_FOUND', `No active counter ${command.counterId}`)
   const presence = requirePresence(state, command.operatorId)
   if (presence.counterId === command.counterId && presence.status !== 'offline') return []
   for (const [otherId, other] of state.presence)
-    if (otherId !== command.operatorId && other.counterId === command.counterId && other.status !== 'offline')
-      fail('COUNTER_BUSY', `Counter ${counter!.label} is taken by another operator`)
+    if (
+      otherId !== command.operatorId &&
+      other.counterId === command.counterId &&
+      other.status !== 'offline'
+    )
+      fail('COUNTER_BUSY', `Counter ${counter.label} is taken by another operator`)
   const events: QueueEvent[] = []
   if (presence.status !== 'offline') {
     if (currentTicketOfOperator(state, command.operatorId))
       fail('OPERATOR_BUSY', 'Finish the current ticket before changing counter')
-    events.push({ type: 'OperatorSignedOutV1', at, operatorId: command.operatorId, counterId: presence.counterId! })
+    if (presence.counterId !== null)
+      events.push({
+        type: 'OperatorSignedOutV1',
+        at,
+        operatorId: command.operatorId,
+        counterId: presence.counterId,
+      })
   }
-  events.push({ type: 'OperatorSignedInV1', at, operatorId: command.operatorId, counterId: command.counterId })
+  events.push({
+    type: 'OperatorSignedInV1',
+    at,
+    operatorId: command.operatorId,
+    counterId: command.counterId,
+  })
   return events
 }
 
-function issueTicket(state: QueueState, command: CommandOf<'IssueTicket'>, at: Instant): QueueEvent[] {
+function issueTicket(
+  state: QueueState,
+  command: CommandOf<'IssueTicket'>,
+  at: Instant,
+): QueueEvent[] {
   if (state.tickets.has(command.ticketId)) fail('CONFLICT', 'Ticket id already used')
   const service = requireActiveService(state, command.serviceId)
   for (const next of command.followUpServiceIds) requireActiveService(state, next)
@@ -277,7 +347,10 @@ function issueTicket(state: QueueState, command: CommandOf<'IssueTicket'>, at: I
     command.priorityClass !== 'regular' &&
     !state.policy.selfDeclarable.includes(command.priorityClass)
   )
-    fail('PRIORITY_NOT_ALLOWED', `Priority class ${command.priorityClass} needs staff or identification`)
+    fail(
+      'PRIORITY_NOT_ALLOWED',
+      `Priority class ${command.priorityClass} needs staff or identification`,
+    )
   const hours = service.openingHours ?? state.branch?.openingHours
   if (!command.byStaff && hours && !isOpenAt(hours, at, timeZoneOf(state)))
     fail('SERVICE_CLOSED', `${service.name.en} is closed now`)
@@ -312,7 +385,11 @@ function transfer(state: QueueState, command: CommandOf<'Transfer'>, at: Instant
     const operator = state.operators.get(command.toOperatorId)
     if (!operator?.active) fail('NOT_FOUND', `No active operator ${command.toOperatorId}`)
   }
-  if (command.toServiceId === ticket.serviceId && command.toOperatorId === null && ticket.status === 'waiting')
+  if (
+    command.toServiceId === ticket.serviceId &&
+    command.toOperatorId === null &&
+    ticket.status === 'waiting'
+  )
     fail('INVALID_TRANSITION', 'The ticket is already in that queue')
   return [
     {
@@ -323,7 +400,8 @@ function transfer(state: QueueState, command: CommandOf<'Transfer'>, at: Instant
       toServiceId: command.toServiceId,
       toOperatorId: command.toOperatorId,
       keepPlace: command.keepPlace,
-      byOperatorId: ticket.status === 'called' || ticket.status === 'serving' ? ticket.operatorId : null,
+      byOperatorId:
+        ticket.status === 'called' || ticket.status === 'serving' ? ticket.operatorId : null,
     },
   ]
 }
@@ -362,7 +440,10 @@ function currentTicketOfOperator(state: QueueState, operatorId: OperatorId): Tic
   return undefined
 }
 
-function requireFreeOperatorAt(state: QueueState, counterId: CounterId): { operatorId: OperatorId } {
+function requireFreeOperatorAt(
+  state: QueueState,
+  counterId: CounterId,
+): { operatorId: OperatorId } {
   const operatorId = operatorAt(state, counterId)
   const presence = state.presence.get(operatorId)
   if (presence?.status === 'paused') fail('INVALID_TRANSITION', 'Resume work before calling')
@@ -371,8 +452,12 @@ function requireFreeOperatorAt(state: QueueState, counterId: CounterId): { opera
   return { operatorId }
 }
 
-function requireCurrentTicket(state: QueueState, counterId: CounterId): { ticket: Ticket; operatorId: OperatorId } {
+function requireCurrentTicket(
+  state: QueueState,
+  counterId: CounterId,
+): { ticket: Ticket; operatorId: OperatorId } {
   const operatorId = operatorAt(state, counterId)
-  const ticket = currentTicketAt(state, counterId) ?? fail('INVALID_TRANSITION', 'No ticket at this counter')
+  const ticket =
+    currentTicketAt(state, counterId) ?? fail('INVALID_TRANSITION', 'No ticket at this counter')
   return { ticket, operatorId }
 }

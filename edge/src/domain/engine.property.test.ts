@@ -25,44 +25,166 @@ const CLASSES: PriorityClass[] = ['appointment', 'vip', 'elderly', 'regular']
 const OUTCOMES: FinishOutcome[] = ['served', 'documents_missing']
 
 /** A step picks tickets by index into the current ticket list, resolved when it runs. */
-type Step = { dtMs: number; make: (state: QueueState, ticketIds: string[]) => Command }
+interface Step {
+  dtMs: number
+  make: (state: QueueState, ticketIds: string[]) => Command
+}
 
-const pick = <T,>(xs: readonly T[], i: number): T => xs[i % xs.length]!
+const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!
 const ticketAt = (ids: string[], i: number) => pick(ids, i) as Ticket['id']
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
   dtMs: fc.integer({ min: 0, max: minutes(3) }),
   make: fc.oneof(
-    { weight: 6, arbitrary: fc.record({ s: fc.nat(), k: fc.nat(), staff: fc.boolean(), f: fc.boolean(), id: fc.uuid({ version: 7 }) }).map(
-      ({ s, k, staff, f, id }) => (_: QueueState, __: string[]): Command => ({
-        type: 'IssueTicket',
-        ticketId: id as Ticket['id'],
-        serviceId: pick(SERVICES, s),
-        priorityClass: pick(CLASSES, k),
-        language: 'ru',
-        channel: 'kiosk',
-        phoneMasked: null,
-        followUpServiceIds: f ? [pick(SERVICES, s + 1)] : [],
-        byStaff: staff,
-      })) },
-    { weight: 2, arbitrary: fc.record({ o: fc.nat(), c: fc.nat() }).map(({ o, c }) => () => ({ type: 'SignIn', operatorId: pick(OPERATORS, o), counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((o) => () => ({ type: 'SignOut', operatorId: pick(OPERATORS, o) }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((o) => () => ({ type: 'Pause', operatorId: pick(OPERATORS, o), reason: 'break' }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((o) => () => ({ type: 'Resume', operatorId: pick(OPERATORS, o) }) as Command) },
-    { weight: 6, arbitrary: fc.nat().map((c) => () => ({ type: 'CallNext', counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 1, arbitrary: fc.record({ c: fc.nat(), t: fc.nat() }).map(({ c, t }) => (_: QueueState, ids: string[]) => ({ type: 'CallTicket', counterId: pick(COUNTERS, c), ticketId: ticketAt(ids, t) }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((c) => () => ({ type: 'Recall', counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 4, arbitrary: fc.nat().map((c) => () => ({ type: 'StartService', counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 4, arbitrary: fc.record({ c: fc.nat(), o: fc.nat() }).map(({ c, o }) => () => ({ type: 'Finish', counterId: pick(COUNTERS, c), outcome: pick(OUTCOMES, o) }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((c) => () => ({ type: 'MarkNoShow', counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 1, arbitrary: fc.record({ t: fc.nat(), k: fc.boolean() }).map(({ t, k }) => (_: QueueState, ids: string[]) => ({ type: 'Reactivate', ticketId: ticketAt(ids, t), keepPlace: k }) as Command) },
-    { weight: 2, arbitrary: fc.record({ t: fc.nat(), s: fc.nat(), o: fc.option(fc.nat()), k: fc.boolean() }).map(({ t, s, o, k }) => (_: QueueState, ids: string[]) => ({ type: 'Transfer', ticketId: ticketAt(ids, t), toServiceId: pick(SERVICES, s), toOperatorId: o === null ? null : pick(OPERATORS, o), keepPlace: k }) as Command) },
-    { weight: 1, arbitrary: fc.record({ c: fc.nat(), k: fc.boolean() }).map(({ c, k }) => () => ({ type: 'Redirect', counterId: pick(COUNTERS, c), outcome: 'served', toServiceId: null, keepPlace: k }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((c) => () => ({ type: 'Park', counterId: pick(COUNTERS, c) }) as Command) },
-    { weight: 1, arbitrary: fc.record({ c: fc.nat(), t: fc.nat() }).map(({ c, t }) => (_: QueueState, ids: string[]) => ({ type: 'ResumeParked', counterId: pick(COUNTERS, c), ticketId: ticketAt(ids, t) }) as Command) },
-    { weight: 1, arbitrary: fc.nat().map((t) => (_: QueueState, ids: string[]) => ({ type: 'Cancel', ticketId: ticketAt(ids, t), reason: 'customer_request' }) as Command) },
-    { weight: 1, arbitrary: fc.constant(() => ({ type: 'ExpireNoShows' }) as Command) },
-    { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }).map((n) => () => (n === 0 ? { type: 'CloseDay' } : { type: 'ExpireNoShows' }) as Command) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({
+          s: fc.nat(),
+          k: fc.nat(),
+          staff: fc.boolean(),
+          f: fc.boolean(),
+          id: fc.uuid({ version: 7 }),
+        })
+        .map(({ s, k, staff, f, id }) => (_: QueueState, __: string[]): Command => ({
+          type: 'IssueTicket',
+          ticketId: id as Ticket['id'],
+          serviceId: pick(SERVICES, s),
+          priorityClass: pick(CLASSES, k),
+          language: 'ru',
+          channel: 'kiosk',
+          phoneMasked: null,
+          followUpServiceIds: f ? [pick(SERVICES, s + 1)] : [],
+          byStaff: staff,
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ o: fc.nat(), c: fc.nat() })
+        .map(({ o, c }) => () => ({
+          type: 'SignIn',
+          operatorId: pick(OPERATORS, o),
+          counterId: pick(COUNTERS, c),
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.nat().map((o) => () => ({ type: 'SignOut', operatorId: pick(OPERATORS, o) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat()
+        .map((o) => () => ({ type: 'Pause', operatorId: pick(OPERATORS, o), reason: 'break' })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.nat().map((o) => () => ({ type: 'Resume', operatorId: pick(OPERATORS, o) })),
+    },
+    {
+      weight: 6,
+      arbitrary: fc.nat().map((c) => () => ({ type: 'CallNext', counterId: pick(COUNTERS, c) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ c: fc.nat(), t: fc.nat() })
+        .map(({ c, t }) => (_: QueueState, ids: string[]) => ({
+          type: 'CallTicket',
+          counterId: pick(COUNTERS, c),
+          ticketId: ticketAt(ids, t),
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.nat().map((c) => () => ({ type: 'Recall', counterId: pick(COUNTERS, c) })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .nat()
+        .map((c) => () => ({ type: 'StartService', counterId: pick(COUNTERS, c) })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ c: fc.nat(), o: fc.nat() })
+        .map(({ c, o }) => () => ({
+          type: 'Finish',
+          counterId: pick(COUNTERS, c),
+          outcome: pick(OUTCOMES, o),
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.nat().map((c) => () => ({ type: 'MarkNoShow', counterId: pick(COUNTERS, c) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ t: fc.nat(), k: fc.boolean() })
+        .map(({ t, k }) => (_: QueueState, ids: string[]) => ({
+          type: 'Reactivate',
+          ticketId: ticketAt(ids, t),
+          keepPlace: k,
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ t: fc.nat(), s: fc.nat(), o: fc.option(fc.nat()), k: fc.boolean() })
+        .map(({ t, s, o, k }) => (_: QueueState, ids: string[]) => ({
+          type: 'Transfer',
+          ticketId: ticketAt(ids, t),
+          toServiceId: pick(SERVICES, s),
+          toOperatorId: o === null ? null : pick(OPERATORS, o),
+          keepPlace: k,
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ c: fc.nat(), k: fc.boolean() })
+        .map(({ c, k }) => () => ({
+          type: 'Redirect',
+          counterId: pick(COUNTERS, c),
+          outcome: 'served',
+          toServiceId: null,
+          keepPlace: k,
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.nat().map((c) => () => ({ type: 'Park', counterId: pick(COUNTERS, c) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ c: fc.nat(), t: fc.nat() })
+        .map(({ c, t }) => (_: QueueState, ids: string[]) => ({
+          type: 'ResumeParked',
+          counterId: pick(COUNTERS, c),
+          ticketId: ticketAt(ids, t),
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat()
+        .map((t) => (_: QueueState, ids: string[]) => ({
+          type: 'Cancel',
+          ticketId: ticketAt(ids, t),
+          reason: 'customer_request',
+        })),
+    },
+    { weight: 1, arbitrary: fc.constant(() => ({ type: 'ExpireNoShows' })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 0, max: 40 })
+        .map((n) => () => (n === 0 ? { type: 'CloseDay' } : { type: 'ExpireNoShows' })),
+    },
   ),
 })
 
@@ -78,7 +200,11 @@ function runSteps(steps: Step[]): Trace {
   const initial = applyAll(
     configuredBranch(),
     OPERATORS.flatMap((operatorId, i) =>
-      decide(configuredBranch(), { type: 'SignIn', operatorId, counterId: COUNTERS[i]! }, MONDAY_10_00),
+      decide(
+        configuredBranch(),
+        { type: 'SignIn', operatorId, counterId: COUNTERS[i]! },
+        MONDAY_10_00,
+      ),
     ),
   )
   let state = initial
@@ -88,7 +214,10 @@ function runSteps(steps: Step[]): Trace {
   const ids: string[] = []
   for (const step of steps) {
     now += step.dtMs
-    const command = step.make(state, ids.length > 0 ? ids : ['00000000-0000-7000-8000-000000000000'])
+    const command = step.make(
+      state,
+      ids.length > 0 ? ids : ['00000000-0000-7000-8000-000000000000'],
+    )
     let produced: QueueEvent[]
     try {
       produced = decide(state, command, now as Instant)
@@ -123,12 +252,12 @@ function checkConsistent(state: QueueState): void {
     if (t.status === 'waiting') expect(t.calledAt).toBeNull()
   }
   for (const n of [...byOperator.values(), ...byCounter.values()]) expect(n).toBe(1)
-  for (const [id, p] of state.presence) if (p.status === 'serving') expect(byOperator.get(id)).toBe(1)
+  for (const [id, p] of state.presence)
+    if (p.status === 'serving') expect(byOperator.get(id)).toBe(1)
 }
 
 const runs = { numRuns: 100 }
 const commandSequences = fc.array(stepArb, { minLength: 20, maxLength: 200 })
-
 
 describe('queue engine properties', () => {
   it('never repeats a ticket number within a day and service', () => {
@@ -164,7 +293,9 @@ describe('queue engine properties', () => {
           if (s.command.type !== 'CallNext' || called?.type !== 'TicketCalledV1') continue
           const eligible = [...s.before.tickets.values()]
             .filter((t) => t.status === 'waiting' && canServe(s.before, called.operatorId, t))
-            .map((t) => scoreTicket(s.before, { operatorId: called.operatorId, ticket: t, at: s.now }))
+            .map((t) =>
+              scoreTicket(s.before, { operatorId: called.operatorId, ticket: t, at: s.now }),
+            )
           const worst = Math.max(...eligible.map((c) => c.overdueMinutes))
           const chosen = eligible.find((c) => c.ticket.id === called.ticketId)!
           if (worst >= 0) expect(chosen.overdueMinutes).toBe(worst)
@@ -211,7 +342,8 @@ describe('queue engine properties', () => {
         const predicted = predictWaits(state, now)
         // Naive: operators at work, free now or when their current ticket's expected service ends.
         const naive = naiveReplay(state, now)
-        for (const [id, seconds] of naive) expect(predicted.get(id)?.expectedSeconds, id).toBe(seconds)
+        for (const [id, seconds] of naive)
+          expect(predicted.get(id)?.expectedSeconds, id).toBe(seconds)
       }),
       runs,
     )
@@ -221,9 +353,13 @@ describe('queue engine properties', () => {
 /** Reference replay by full scans over the waiting tickets (no grouping), for at-work operators only. */
 function naiveReplay(state: QueueState, now: Instant): Map<string, number> {
   const waiting = [...state.tickets.values()].filter((t) => t.status === 'waiting')
-  const atWork = [...state.presence].filter(([id, p]) => p.status !== 'offline' && state.operators.get(id)?.active)
+  const atWork = [...state.presence].filter(
+    ([id, p]) => p.status !== 'offline' && state.operators.get(id)?.active,
+  )
   const uncovered = waiting.some(
-    (t) => t.assignedOperatorId === null && !atWork.some(([id]) => state.operators.get(id)?.skills[t.serviceId] !== undefined),
+    (t) =>
+      t.assignedOperatorId === null &&
+      !atWork.some(([id]) => state.operators.get(id)?.skills[t.serviceId] !== undefined),
   )
   const result = new Map<string, number>()
   if (uncovered) return result // the predictor then adds configured operators; not modelled here
@@ -249,7 +385,8 @@ function naiveReplay(state: QueueState, now: Instant): Map<string, number> {
     }
     remaining.delete(best.candidate.ticket)
     result.set(best.candidate.ticket.id, Math.round((at - now) / 1000))
-    op.freeAt = at + state.services.get(best.candidate.ticket.serviceId)!.expectedServiceSeconds * 1000
+    op.freeAt =
+      at + state.services.get(best.candidate.ticket.serviceId)!.expectedServiceSeconds * 1000
   }
   return result
 }

@@ -1,6 +1,16 @@
 import type { Instant, TicketId } from '@kqms/shared/domain'
 import { describe, expect, it } from 'vitest'
-import { MONDAY_10_00, at, callNext, configuredBranch, issue, minutes, run, signIn } from '../../test/engine.js'
+import {
+  MONDAY_10_00,
+  at,
+  callNext,
+  configuredBranch,
+  issue,
+  minutes,
+  run,
+  signIn,
+} from '../../test/engine.js'
+import type { Command } from './commands.js'
 import { predictWaits } from './prediction.js'
 import type { QueueState } from './state.js'
 
@@ -17,7 +27,9 @@ describe(predictWaits.name, () => {
       [issue('cash'), T0],
     ]).state
     const waits = predictWaits(state, T0)
-    expect([1, 2, 3].map((n) => waits.get(byNumber(state, `A00${n}`))?.expectedSeconds)).toEqual([0, 240, 480])
+    expect([1, 2, 3].map((n) => waits.get(byNumber(state, `A00${n}`))?.expectedSeconds)).toEqual([
+      0, 240, 480,
+    ])
     expect([1, 2, 3].map((n) => waits.get(byNumber(state, `A00${n}`))?.ahead)).toEqual([0, 1, 2])
   })
 
@@ -51,24 +63,42 @@ describe(predictWaits.name, () => {
     const state = run(configuredBranch(), [
       [signIn('aigerim', 'c1'), T0],
       [signIn('dana', 'c3'), T0],
-      ...Array.from({ length: 4 }, () => [issue('cash'), T0] as const),
+      ...Array.from({ length: 4 }, (): [Command, Instant] => [issue('cash'), T0]),
     ]).state
     const waits = predictWaits(state, T0)
-    expect(['A001', 'A002', 'A003', 'A004'].map((n) => waits.get(byNumber(state, n))?.expectedSeconds)).toEqual([0, 0, 240, 240])
+    expect(
+      ['A001', 'A002', 'A003', 'A004'].map((n) => waits.get(byNumber(state, n))?.expectedSeconds),
+    ).toEqual([0, 0, 240, 240])
   })
 
   it('assumes configured operators arrive when nobody at work has the skill', () => {
-    const state = run(configuredBranch(), [[signIn('aigerim', 'c1'), T0], [issue('loan'), T0], [issue('loan'), T0]]).state
-    const waits = predictWaits(state, T0 as Instant)
+    const state = run(configuredBranch(), [
+      [signIn('aigerim', 'c1'), T0],
+      [issue('loan'), T0],
+      [issue('loan'), T0],
+    ]).state
+    const waits = predictWaits(state, T0)
     // bolat (loan 1) and dana (loan 2) would come: both can start at once
     expect(waits.get(byNumber(state, 'L002'))?.expectedSeconds).toBe(0)
   })
 
   it('has no estimate for a ticket nobody can serve', () => {
     const state = run(configuredBranch(), [
-      [{ type: 'ConfigureService', service: { ...configuredBranch().services.get('cash' as never)!, id: 'fx' as never, prefix: 'X' } }, T0],
+      [
+        {
+          type: 'ConfigureService',
+          service: {
+            ...configuredBranch().services.get('cash' as never)!,
+            id: 'fx' as never,
+            prefix: 'X',
+          },
+        },
+        T0,
+      ],
       [issue('fx'), T0],
     ]).state
-    expect(predictWaits(state, T0).get(byNumber(state, 'X001'))).toMatchObject({ expectedSeconds: null })
+    expect(predictWaits(state, T0).get(byNumber(state, 'X001'))).toMatchObject({
+      expectedSeconds: null,
+    })
   })
 })

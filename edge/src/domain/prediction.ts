@@ -28,7 +28,10 @@ interface SimOperator {
  * free, using expected service times, and reads off when every waiting ticket would be called.
  * No future arrivals or abandonment are assumed. Pure and deterministic.
  */
-export function predictWaits(state: QueueState, now: Instant): ReadonlyMap<TicketId, WaitPrediction> {
+export function predictWaits(
+  state: QueueState,
+  now: Instant,
+): ReadonlyMap<TicketId, WaitPrediction> {
   const waiting = [...state.tickets.values()].filter((t) => t.status === 'waiting')
   const result = new Map<TicketId, WaitPrediction>()
   if (waiting.length === 0) return result
@@ -40,7 +43,8 @@ export function predictWaits(state: QueueState, now: Instant): ReadonlyMap<Ticke
 
   while (!queues.isEmpty() && pool.length > 0) {
     pool.sort((a, b) => a.freeAt - b.freeAt || (a.id < b.id ? -1 : 1))
-    const operator = pool[0]!
+    const operator = pool[0]
+    if (!operator) break
     const at = Math.max(now, operator.freeAt) as Instant
     const ticket = queues.take(state, { operatorId: operator.id, at })
     if (!ticket) {
@@ -55,7 +59,12 @@ export function predictWaits(state: QueueState, now: Instant): ReadonlyMap<Ticke
   for (const ticket of waiting) {
     const start = starts.get(ticket.id)
     if (!start) {
-      result.set(ticket.id, { expectedSeconds: null, lowSeconds: null, highSeconds: null, ahead: 0 })
+      result.set(ticket.id, {
+        expectedSeconds: null,
+        lowSeconds: null,
+        highSeconds: null,
+        ahead: 0,
+      })
       continue
     }
     const before = startedBefore.slice(0, start.order)
@@ -74,7 +83,8 @@ export function predictWaits(state: QueueState, now: Instant): ReadonlyMap<Ticke
       before.filter((b) => eligible.has(b.operatorId)).length +
       [...eligible].filter((id) => busyAtStart.get(id)).length
     const cv = state.services.get(ticket.serviceId)?.serviceTimeCv ?? 1
-    const sd = completions === 0 ? 0 : (expected * Math.sqrt((1 + cv * cv) / 2)) / Math.sqrt(completions)
+    const sd =
+      completions === 0 ? 0 : (expected * Math.sqrt((1 + cv * cv) / 2)) / Math.sqrt(completions)
     result.set(ticket.id, {
       expectedSeconds: Math.round(expected),
       lowSeconds: Math.round(Math.max(0, expected - Z90 * sd)),
@@ -147,7 +157,10 @@ class WaitingQueues {
     }
     for (const group of this.groups.values())
       group.tickets.sort(
-        (a, b) => a.queuedAt - b.queuedAt || a.sequence - b.sequence || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        (a, b) =>
+          a.queuedAt - b.queuedAt ||
+          a.sequence - b.sequence ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       )
   }
 
@@ -161,8 +174,13 @@ class WaitingQueues {
     for (const group of this.groups.values()) {
       const head = group.tickets[group.head]
       if (!head || !canServe(state, input.operatorId, head)) continue
-      const candidate = scoreTicket(state, { operatorId: input.operatorId, ticket: head, at: input.at })
-      if (best === null || compareCandidates(candidate, best.candidate) < 0) best = { candidate, group }
+      const candidate = scoreTicket(state, {
+        operatorId: input.operatorId,
+        ticket: head,
+        at: input.at,
+      })
+      if (best === null || compareCandidates(candidate, best.candidate) < 0)
+        best = { candidate, group }
     }
     if (!best) return null
     best.group.head++

@@ -22,7 +22,11 @@ export interface Candidate {
 }
 
 /** Skill level the operator has for a service, or null when they cannot serve it. */
-export function skillLevel(state: QueueState, operatorId: OperatorId, serviceId: ServiceId): number | null {
+export function skillLevel(
+  state: QueueState,
+  operatorId: OperatorId,
+  serviceId: ServiceId,
+): number | null {
   return state.operators.get(operatorId)?.skills[serviceId] ?? null
 }
 
@@ -34,7 +38,8 @@ export function canServe(state: QueueState, operatorId: OperatorId, ticket: Tick
 
 function longestExpectedMinutes(state: QueueState): number {
   let longest = 0
-  for (const s of state.services.values()) longest = Math.max(longest, s.expectedServiceSeconds / 60)
+  for (const s of state.services.values())
+    longest = Math.max(longest, s.expectedServiceSeconds / 60)
   return longest
 }
 
@@ -50,7 +55,8 @@ export function scoreTicket(
   const level = assigned ? 1 : (skillLevel(state, operatorId, ticket.serviceId) ?? 3)
   const expectedMinutes = (state.services.get(ticket.serviceId)?.expectedServiceSeconds ?? 0) / 60
   const shortServiceBonus =
-    state.policy.shortServiceBonusPerMinute * Math.max(0, longestExpectedMinutes(state) - expectedMinutes)
+    state.policy.shortServiceBonusPerMinute *
+    Math.max(0, longestExpectedMinutes(state) - expectedMinutes)
   const agingPoints = rule.agingPerMinute * waitMinutes
   const score = rule.headStart + agingPoints + shortServiceBonus
   const overdueMinutes = waitMinutes - rule.maxWaitMinutes

@@ -20,16 +20,14 @@ import type {
 } from '@kqms/shared/domain'
 
 export type TicketStatus =
-  | 'waiting'
-  | 'called'
-  | 'serving'
-  | 'parked'
-  | 'finished'
-  | 'no_show'
-  | 'cancelled'
-  | 'expired'
+  'waiting' | 'called' | 'serving' | 'parked' | 'finished' | 'no_show' | 'cancelled' | 'expired'
 
-export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = ['waiting', 'called', 'serving', 'parked']
+export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = [
+  'waiting',
+  'called',
+  'serving',
+  'parked',
+]
 
 export interface Ticket {
   readonly id: TicketId

@@ -37,7 +37,11 @@ export const Service = z.object({
   /** Most tickets per business day; null means no cap. */
   dailyCap: z.number().int().positive().max(9999).nullable(),
   /** Expected service time used by the wait predictor until the cloud ships models. */
-  expectedServiceSeconds: z.number().int().min(10).max(4 * 3600),
+  expectedServiceSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(4 * 3600),
   /** Coefficient of variation of the service time (spread of the wait range). */
   serviceTimeCv: z.number().min(0).max(3),
   active: z.boolean(),

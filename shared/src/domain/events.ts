@@ -10,7 +10,15 @@ import {
   PriorityPolicy,
   Service,
 } from './catalogue.js'
-import { BusinessDay, CounterId, Instant, Language, OperatorId, ServiceId, TicketId } from './ids.js'
+import {
+  BusinessDay,
+  CounterId,
+  Instant,
+  Language,
+  OperatorId,
+  ServiceId,
+  TicketId,
+} from './ids.js'
 
 /**
  * Versioned queue events: the appliance's source of truth and the payload of sync class A.

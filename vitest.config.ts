@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config'
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+
+/** One vitest project per workspace package: unit tests sit in src/, shared test code and scenarios in test/. */
+const packageProject = (
+  name: string,
+  test: NonNullable<TestProjectInlineConfiguration['test']> = {},
+): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: { name, include: [`${name}/src/**/*.test.ts`, `${name}/test/**/*.test.ts`], ...test },
+})
+
+export default defineConfig({
+  test: {
+    passWithNoTests: false,
+    // The default output for people, then one `tests: N passed, N failed, N skipped` line for CI.
+    reporters: ['default', './scripts/vitest-reporter.ts'],
+    projects: [
+      packageProject('shared'),
+      // Real SQLite, broker and HTTP in-process: slower than pure unit tests on 2 cores.
+      packageProject('edge', { testTimeout: 30_000, hookTimeout: 30_000 }),
+      packageProject('cloud', { testTimeout: 30_000, hookTimeout: 30_000 }),
+      packageProject('firmware-bridge'),
+      packageProject('provisioning'),
+    ],
+  },
+})
