@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * The appliance's configuration: read once from an optional JSON file (`EDGE_CONFIG_FILE`) and the
+ * environment (which wins), validated by one schema, every problem reported at once.
+ */
+const Port = z.coerce.number().int().min(0).max(65535)
+const Bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+])
+
+const Settings = z.object({
+  KQMS_DATA_DIR: z.string().min(1).default('.data'),
+  EDGE_BRANCH_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "-", "_", "."')
+    .default('almaty-demo'),
+  EDGE_NODE_ID: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex characters')
+    .optional(),
+  EDGE_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  EDGE_HTTP_PORT: Port.default(8080),
+  EDGE_PUBLIC_URL: z.url().optional(),
+  EDGE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  EDGE_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  EDGE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(16 * 1024),
+  /** Seed the demo branch (catalogue, counters, operators, users) into an empty database. */
+  EDGE_DEMO: Bool.default(true),
+  /** Local time at which the business day is closed if still open. */
+  EDGE_DAY_CLOSE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .default('23:30'),
+  EDGE_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+})
+
+export type EdgeConfig = ReturnType<typeof toConfig>
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.problems = problems
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
+  const file = env['EDGE_CONFIG_FILE']
+  const fromFile = file ? readConfigFile(file) : {}
+  const merged: Record<string, unknown> = { ...fromFile }
+  for (const key of Object.keys(Settings.shape)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') merged[key] = value
+  }
+  const parsed = Settings.safeParse(merged)
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    )
+  return toConfig(parsed.data)
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError([`EDGE_CONFIG_FILE: cannot read ${file} (${(error as Error).message})`])
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new ConfigError([
+      `EDGE_CONFIG_FILE: ${file} is not valid JSON (${(error as Error).message})`,
+    ])
+  }
+  const object = z.record(z.string(), z.unknown()).safeParse(json)
+  if (!object.success) throw new ConfigError([`EDGE_CONFIG_FILE: ${file} must hold a JSON object`])
+  const unknown = Object.keys(object.data).filter((k) => !(k in Settings.shape))
+  if (unknown.length > 0)
+    throw new ConfigError(unknown.map((k) => `${k}: unknown setting in ${file}`))
+  return object.data
+}
+
+function toConfig(s: z.infer<typeof Settings>) {
+  const dataDir = path.resolve(s.KQMS_DATA_DIR)
+  const publicPort = s.EDGE_HTTP_PORT === 0 ? 8080 : s.EDGE_HTTP_PORT
+  return {
+    branchId: s.EDGE_BRANCH_ID,
+    nodeId:
+      s.EDGE_NODE_ID ?? createHash('sha256').update(s.EDGE_BRANCH_ID).digest('hex').slice(0, 16),
+    dataDir,
+    databasePath: path.join(dataDir, 'edge', `${s.EDGE_BRANCH_ID}.sqlite`),
+    logLevel: s.EDGE_LOG_LEVEL,
+    http: {
+      host: s.EDGE_HTTP_HOST,
+      port: s.EDGE_HTTP_PORT,
+      publicBaseUrl: (s.EDGE_PUBLIC_URL ?? `http://localhost:${publicPort}`).replace(/\/$/, ''),
+      sessionTtlMinutes: s.EDGE_SESSION_TTL_MINUTES,
+      maxBodyBytes: s.EDGE_MAX_BODY_BYTES,
+    },
+    demo: s.EDGE_DEMO,
+    dayCloseAt: s.EDGE_DAY_CLOSE_AT,
+    snapshotEvery: s.EDGE_SNAPSHOT_EVERY,
+  }
+}

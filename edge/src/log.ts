@@ -1,0 +1,41 @@
+import pino, { type Logger } from 'pino'
+
+/** Fields that may hold personal data or secrets; pino replaces them wherever they appear. */
+export const REDACTED_PATHS = [
+  'phone',
+  '*.phone',
+  '*.*.phone',
+  'password',
+  '*.password',
+  '*.*.password',
+  'pin',
+  '*.pin',
+  '*.*.pin',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  'req.headers.cookie',
+  'pan',
+  '*.pan',
+  'cardNumber',
+  '*.cardNumber',
+]
+
+export function createLogger(options: {
+  level: string
+  destination?: pino.DestinationStream
+}): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'kqms-edge' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  )
+}
