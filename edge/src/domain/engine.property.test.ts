@@ -60,37 +60,45 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     },
     {
       weight: 2,
-      arbitrary: fc
-        .record({ o: fc.nat(), c: fc.nat() })
-        .map(({ o, c }) => () => ({
-          type: 'SignIn',
-          operatorId: pick(OPERATORS, o),
-          counterId: pick(COUNTERS, c),
-        })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.nat().map((o) => () => ({ type: 'SignOut', operatorId: pick(OPERATORS, o) })),
+      arbitrary: fc.record({ o: fc.nat(), c: fc.nat() }).map(({ o, c }) => (): Command => ({
+        type: 'SignIn',
+        operatorId: pick(OPERATORS, o),
+        counterId: pick(COUNTERS, c),
+      })),
     },
     {
       weight: 1,
       arbitrary: fc
         .nat()
-        .map((o) => () => ({ type: 'Pause', operatorId: pick(OPERATORS, o), reason: 'break' })),
+        .map((o) => (): Command => ({ type: 'SignOut', operatorId: pick(OPERATORS, o) })),
     },
     {
       weight: 1,
-      arbitrary: fc.nat().map((o) => () => ({ type: 'Resume', operatorId: pick(OPERATORS, o) })),
+      arbitrary: fc
+        .nat()
+        .map((o) => (): Command => ({
+          type: 'Pause',
+          operatorId: pick(OPERATORS, o),
+          reason: 'break',
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat()
+        .map((o) => (): Command => ({ type: 'Resume', operatorId: pick(OPERATORS, o) })),
     },
     {
       weight: 6,
-      arbitrary: fc.nat().map((c) => () => ({ type: 'CallNext', counterId: pick(COUNTERS, c) })),
+      arbitrary: fc
+        .nat()
+        .map((c) => (): Command => ({ type: 'CallNext', counterId: pick(COUNTERS, c) })),
     },
     {
       weight: 1,
       arbitrary: fc
         .record({ c: fc.nat(), t: fc.nat() })
-        .map(({ c, t }) => (_: QueueState, ids: string[]) => ({
+        .map(({ c, t }) => (_: QueueState, ids: string[]): Command => ({
           type: 'CallTicket',
           counterId: pick(COUNTERS, c),
           ticketId: ticketAt(ids, t),
@@ -98,33 +106,35 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     },
     {
       weight: 1,
-      arbitrary: fc.nat().map((c) => () => ({ type: 'Recall', counterId: pick(COUNTERS, c) })),
+      arbitrary: fc
+        .nat()
+        .map((c) => (): Command => ({ type: 'Recall', counterId: pick(COUNTERS, c) })),
     },
     {
       weight: 4,
       arbitrary: fc
         .nat()
-        .map((c) => () => ({ type: 'StartService', counterId: pick(COUNTERS, c) })),
+        .map((c) => (): Command => ({ type: 'StartService', counterId: pick(COUNTERS, c) })),
     },
     {
       weight: 4,
-      arbitrary: fc
-        .record({ c: fc.nat(), o: fc.nat() })
-        .map(({ c, o }) => () => ({
-          type: 'Finish',
-          counterId: pick(COUNTERS, c),
-          outcome: pick(OUTCOMES, o),
-        })),
+      arbitrary: fc.record({ c: fc.nat(), o: fc.nat() }).map(({ c, o }) => (): Command => ({
+        type: 'Finish',
+        counterId: pick(COUNTERS, c),
+        outcome: pick(OUTCOMES, o),
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc.nat().map((c) => () => ({ type: 'MarkNoShow', counterId: pick(COUNTERS, c) })),
+      arbitrary: fc
+        .nat()
+        .map((c) => (): Command => ({ type: 'MarkNoShow', counterId: pick(COUNTERS, c) })),
     },
     {
       weight: 1,
       arbitrary: fc
         .record({ t: fc.nat(), k: fc.boolean() })
-        .map(({ t, k }) => (_: QueueState, ids: string[]) => ({
+        .map(({ t, k }) => (_: QueueState, ids: string[]): Command => ({
           type: 'Reactivate',
           ticketId: ticketAt(ids, t),
           keepPlace: k,
@@ -134,7 +144,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
       weight: 2,
       arbitrary: fc
         .record({ t: fc.nat(), s: fc.nat(), o: fc.option(fc.nat()), k: fc.boolean() })
-        .map(({ t, s, o, k }) => (_: QueueState, ids: string[]) => ({
+        .map(({ t, s, o, k }) => (_: QueueState, ids: string[]): Command => ({
           type: 'Transfer',
           ticketId: ticketAt(ids, t),
           toServiceId: pick(SERVICES, s),
@@ -144,25 +154,25 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     },
     {
       weight: 1,
-      arbitrary: fc
-        .record({ c: fc.nat(), k: fc.boolean() })
-        .map(({ c, k }) => () => ({
-          type: 'Redirect',
-          counterId: pick(COUNTERS, c),
-          outcome: 'served',
-          toServiceId: null,
-          keepPlace: k,
-        })),
+      arbitrary: fc.record({ c: fc.nat(), k: fc.boolean() }).map(({ c, k }) => (): Command => ({
+        type: 'Redirect',
+        counterId: pick(COUNTERS, c),
+        outcome: 'served',
+        toServiceId: null,
+        keepPlace: k,
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc.nat().map((c) => () => ({ type: 'Park', counterId: pick(COUNTERS, c) })),
+      arbitrary: fc
+        .nat()
+        .map((c) => (): Command => ({ type: 'Park', counterId: pick(COUNTERS, c) })),
     },
     {
       weight: 1,
       arbitrary: fc
         .record({ c: fc.nat(), t: fc.nat() })
-        .map(({ c, t }) => (_: QueueState, ids: string[]) => ({
+        .map(({ c, t }) => (_: QueueState, ids: string[]): Command => ({
           type: 'ResumeParked',
           counterId: pick(COUNTERS, c),
           ticketId: ticketAt(ids, t),
@@ -170,20 +180,18 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     },
     {
       weight: 1,
-      arbitrary: fc
-        .nat()
-        .map((t) => (_: QueueState, ids: string[]) => ({
-          type: 'Cancel',
-          ticketId: ticketAt(ids, t),
-          reason: 'customer_request',
-        })),
+      arbitrary: fc.nat().map((t) => (_: QueueState, ids: string[]): Command => ({
+        type: 'Cancel',
+        ticketId: ticketAt(ids, t),
+        reason: 'customer_request',
+      })),
     },
-    { weight: 1, arbitrary: fc.constant(() => ({ type: 'ExpireNoShows' })) },
+    { weight: 1, arbitrary: fc.constant((): Command => ({ type: 'ExpireNoShows' })) },
     {
       weight: 1,
       arbitrary: fc
         .integer({ min: 0, max: 40 })
-        .map((n) => () => (n === 0 ? { type: 'CloseDay' } : { type: 'ExpireNoShows' })),
+        .map((n) => (): Command => (n === 0 ? { type: 'CloseDay' } : { type: 'ExpireNoShows' })),
     },
   ),
 })
@@ -351,7 +359,7 @@ describe('queue engine properties', () => {
 })
 
 /** Reference replay by full scans over the waiting tickets (no grouping), for at-work operators only. */
-function naiveReplay(state: QueueState, now: Instant): Map<string, number> {
+function naiveReplay(state: QueueState, now: Instant): Map<Ticket['id'], number> {
   const waiting = [...state.tickets.values()].filter((t) => t.status === 'waiting')
   const atWork = [...state.presence].filter(
     ([id, p]) => p.status !== 'offline' && state.operators.get(id)?.active,
@@ -361,7 +369,7 @@ function naiveReplay(state: QueueState, now: Instant): Map<string, number> {
       t.assignedOperatorId === null &&
       !atWork.some(([id]) => state.operators.get(id)?.skills[t.serviceId] !== undefined),
   )
-  const result = new Map<string, number>()
+  const result = new Map<Ticket['id'], number>()
   if (uncovered) return result // the predictor then adds configured operators; not modelled here
   const pool = atWork.map(([id, p]) => {
     let freeAt: number = now
