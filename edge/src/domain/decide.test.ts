@@ -83,6 +83,18 @@ describe('issuing tickets', () => {
     expectDomainError(() => decide(state, issue('cash'), T0), 'SERVICE_NOT_OFFERED')
   })
 
+  it('refuses to change a prefix while the day has tickets, so numbers stay unique', () => {
+    const state = run(configuredBranch(), [[issue('cash'), T0]]).state
+    const renamed = service('cash', 'Z', { minutes: 4 })
+    expectDomainError(
+      () => decide(state, { type: 'ConfigureService', service: renamed }, T0),
+      'CONFLICT',
+    )
+    const closed = run(state, [[{ type: 'CloseDay' }, T0]]).state
+    const tomorrow = at(T0, minutes(24 * 60))
+    expect(decide(closed, { type: 'ConfigureService', service: renamed }, tomorrow)).toHaveLength(1)
+  })
+
   it('refuses a prefix already used by another service', () => {
     expectDomainError(
       () =>

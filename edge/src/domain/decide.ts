@@ -59,6 +59,12 @@ function decideOn(state: QueueState, command: Command, now: Instant): QueueEvent
         (s) => s.prefix === command.service.prefix && s.id !== command.service.id,
       )
       if (clash) fail('CONFLICT', `Prefix ${command.service.prefix} is already used by ${clash.id}`)
+      const previous = state.services.get(command.service.id)
+      const issuedToday =
+        state.sequenceDay === toLocalTime(at, timeZoneOf(state)).day &&
+        [...state.lastSequence.values()].some((n) => n > 0)
+      if (previous && previous.prefix !== command.service.prefix && issuedToday)
+        fail('CONFLICT', 'Ticket prefixes can change only after the business day is closed')
       return [{ type: 'ServiceConfiguredV1', at, service: command.service }]
     }
     case 'ConfigurePolicy':

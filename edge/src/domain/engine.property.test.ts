@@ -74,13 +74,11 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     },
     {
       weight: 1,
-      arbitrary: fc
-        .nat()
-        .map((o) => (): Command => ({
-          type: 'Pause',
-          operatorId: pick(OPERATORS, o),
-          reason: 'break',
-        })),
+      arbitrary: fc.nat().map((o) => (): Command => ({
+        type: 'Pause',
+        operatorId: pick(OPERATORS, o),
+        reason: 'break',
+      })),
     },
     {
       weight: 1,
