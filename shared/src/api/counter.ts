@@ -1,10 +1,5 @@
 import { z } from 'zod'
-import {
-  CancelReason,
-  FinishOutcome,
-  PauseReason,
-  PriorityClass,
-} from '../domain/catalogue.js'
+import { CancelReason, FinishOutcome, PauseReason, PriorityClass } from '../domain/catalogue.js'
 import { CallReason, MaskedPhone } from '../domain/events.js'
 import {
   CounterId,
@@ -35,7 +30,9 @@ export const CallTicketRequest = z
   .meta({ id: 'CallTicketRequest' })
 export type CallTicketRequest = z.infer<typeof CallTicketRequest>
 
-export const FinishRequest = z.strictObject({ outcome: FinishOutcome }).meta({ id: 'FinishRequest' })
+export const FinishRequest = z
+  .strictObject({ outcome: FinishOutcome })
+  .meta({ id: 'FinishRequest' })
 export type FinishRequest = z.infer<typeof FinishRequest>
 
 export const TransferRequest = z
@@ -131,7 +128,12 @@ export type OperatorPresenceView = z.infer<typeof OperatorPresenceView>
 /** `GET /api/v1/counters/{counterId}` and the result of most counter actions. */
 export const CounterView = z
   .object({
-    counter: z.object({ id: CounterId, label: z.string(), name: LocalizedText, active: z.boolean() }),
+    counter: z.object({
+      id: CounterId,
+      label: z.string(),
+      name: LocalizedText,
+      active: z.boolean(),
+    }),
     /** The operator signed in here; null when the counter is closed. */
     operator: OperatorPresenceView.nullable(),
     current: StaffTicketView.nullable(),
@@ -145,7 +147,12 @@ export type CounterView = z.infer<typeof CounterView>
 /** `POST …/call-next` and `…/call`: the called ticket and why it was chosen, or an empty queue. */
 export const CallResult = z
   .discriminatedUnion('outcome', [
-    z.object({ outcome: z.literal('called'), ticket: StaffTicketView, reason: CallReason }),
+    z.object({
+      outcome: z.literal('called'),
+      ticket: StaffTicketView,
+      /** Why the engine chose it; null when a parked ticket was resumed. */
+      reason: CallReason.nullable(),
+    }),
     z.object({ outcome: z.literal('queue_empty') }),
   ])
   .meta({ id: 'CallResult' })
