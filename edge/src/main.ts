@@ -1,0 +1,38 @@
+import { startEdge } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { createLogger } from './log.js'
+
+/** `kqms-edge`: the branch appliance process. The only place with process-wide side effects. */
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exitCode = 2
+      return
+    }
+    throw error
+  }
+  const log = createLogger({ level: config.logLevel })
+  const edge = await startEdge({ config, log })
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    void edge.stop().then(() => {
+      process.exitCode = 0
+    })
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `kqms-edge failed to start: ${String(error instanceof Error ? (error.stack ?? error.message) : error)}\n`,
+  )
+  process.exitCode = 1
+})
