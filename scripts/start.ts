@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 
 interface Part {
   name: string
@@ -43,7 +42,8 @@ function banner(url: string): void {
 }
 
 const children = parts.map((part) => {
-  const child = spawn(TSX, [part.entry], {
+  // Node itself with tsx's loader (not the tsx CLI, which forks), so signals reach the process.
+  const child = spawn(process.execPath, ['--import', 'tsx', part.entry], {
     cwd: REPO,
     env: { ...process.env, ...part.env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -49,6 +49,7 @@ describe('appliance crash safety', () => {
       await new Promise((resolve) => setTimeout(resolve, killAfterMs))
       killed = true
       await edge.stop('SIGKILL')
+      expect(edge.child.signalCode, 'the appliance itself was killed').toBe('SIGKILL')
       await Promise.all(clients)
     }
 

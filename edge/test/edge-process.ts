@@ -3,7 +3,6 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 
 export interface EdgeProcess {
   readonly url: string
@@ -23,7 +22,8 @@ export async function startEdgeProcess(options: {
   env?: Record<string, string>
   timeoutMs?: number
 }): Promise<EdgeProcess> {
-  const child = spawn(TSX, ['edge/src/main.ts'], {
+  // Node itself with tsx's loader (not the tsx CLI, which forks): a signal reaches the appliance.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/main.ts'], {
     cwd: REPO,
     env: {
       ...process.env,
@@ -48,7 +48,8 @@ export async function startEdgeProcess(options: {
       () => reject(new Error(`edge did not start in time\n${stderr}`)),
       options.timeoutMs ?? 30_000,
     )
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    const lines = createInterface({ input: child.stdout })
+    lines.on('line', (line) => {
       let entry: Record<string, unknown>
       try {
         entry = JSON.parse(line) as Record<string, unknown>
@@ -58,6 +59,9 @@ export async function startEdgeProcess(options: {
       logs.push(entry)
       if (entry['msg'] === 'http listening' && typeof entry['url'] === 'string') {
         clearTimeout(timer)
+        // From here on the output is drained unread, so logging costs the parent nothing.
+        lines.close()
+        child.stdout.resume()
         resolve(entry['url'])
       }
     })

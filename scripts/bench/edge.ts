@@ -48,7 +48,7 @@ async function register(url: string, i: number): Promise<number> {
   const t = performance.now()
   const response = await fetch(`${url}/api/v1/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
+    headers: { 'content-type': 'application/json', 'idempotency-key': `bench-ticket-${i}` },
     body: JSON.stringify({ serviceId: SERVICES[i % SERVICES.length], language: LANGUAGES[i % 3] }),
   })
   await response.arrayBuffer()
@@ -91,7 +91,6 @@ async function main(): Promise<void> {
     )
     await using edge = await startEdgeProcess({
       dataDir: path.join(dir, 'edge'),
-      env: { EDGE_LOG_LEVEL: 'warn' },
     })
     await openAroundTheClock(edge.url)
     const manager = await loginAs(edge.url, 'manager', 'manager-demo-2026')

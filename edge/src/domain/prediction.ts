@@ -38,8 +38,10 @@ export function predictWaits(
   const pool = operatorPool(state, now, waiting)
   const queues = new WaitingQueues(waiting)
   const busyAtStart = new Map(pool.map((o) => [o.id, o.freeAt > now]))
-  const startedBefore: { ticket: Ticket; operatorId: OperatorId }[] = []
-  const starts = new Map<TicketId, { at: number; order: number }>()
+  /** Starts so far per operator and per service, read when each ticket starts: O(1) per step. */
+  const startsByOperator = new Map<OperatorId, number>()
+  const startsByService = new Map<string, number>()
+  const starts = new Map<TicketId, { at: number; ahead: number; completions: number }>()
 
   while (!queues.isEmpty() && pool.length > 0) {
     pool.sort((a, b) => a.freeAt - b.freeAt || (a.id < b.id ? -1 : 1))
@@ -51,8 +53,19 @@ export function predictWaits(
       pool.shift()
       continue
     }
-    starts.set(ticket.id, { at, order: startedBefore.length })
-    startedBefore.push({ ticket, operatorId: operator.id })
+    // Completions that must happen before this ticket starts: earlier starts by operators able to
+    // serve it, plus the tickets already at those operators' counters.
+    let completions = 0
+    for (const [id, busy] of busyAtStart) {
+      const eligible =
+        ticket.assignedOperatorId === null
+          ? skillLevel(state, id, ticket.serviceId) !== null
+          : ticket.assignedOperatorId === id
+      if (eligible) completions += (startsByOperator.get(id) ?? 0) + (busy ? 1 : 0)
+    }
+    starts.set(ticket.id, { at, ahead: startsByService.get(ticket.serviceId) ?? 0, completions })
+    startsByOperator.set(operator.id, (startsByOperator.get(operator.id) ?? 0) + 1)
+    startsByService.set(ticket.serviceId, (startsByService.get(ticket.serviceId) ?? 0) + 1)
     operator.freeAt = at + expectedServiceMs(state, ticket)
   }
 
@@ -67,29 +80,17 @@ export function predictWaits(
       })
       continue
     }
-    const before = startedBefore.slice(0, start.order)
-    const ahead = before.filter((b) => b.ticket.serviceId === ticket.serviceId).length
     const expected = (start.at - now) / 1000
-    // Completions that must happen before this ticket starts: earlier starts by operators able to
-    // serve it, plus the tickets already at those operators' counters.
-    const eligible = new Set(
-      [...busyAtStart.keys()].filter((id) =>
-        ticket.assignedOperatorId === null
-          ? skillLevel(state, id, ticket.serviceId) !== null
-          : ticket.assignedOperatorId === id,
-      ),
-    )
-    const completions =
-      before.filter((b) => eligible.has(b.operatorId)).length +
-      [...eligible].filter((id) => busyAtStart.get(id)).length
     const cv = state.services.get(ticket.serviceId)?.serviceTimeCv ?? 1
     const sd =
-      completions === 0 ? 0 : (expected * Math.sqrt((1 + cv * cv) / 2)) / Math.sqrt(completions)
+      start.completions === 0
+        ? 0
+        : (expected * Math.sqrt((1 + cv * cv) / 2)) / Math.sqrt(start.completions)
     result.set(ticket.id, {
       expectedSeconds: Math.round(expected),
       lowSeconds: Math.round(Math.max(0, expected - Z90 * sd)),
       highSeconds: Math.round(expected + Z90 * sd),
-      ahead,
+      ahead: start.ahead,
     })
   }
   return result
