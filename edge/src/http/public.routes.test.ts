@@ -51,13 +51,21 @@ describe('GET /api/v1/queues', () => {
     })
   })
 
-  it('has no wait range when nobody is at work', async () => {
+  it('estimates from the configured operators when nobody has signed in yet', async () => {
     using http = startTestHttp()
     http.given.ticket()
     const response = await http.request('GET', '/api/v1/queues')
     const body = response.body as { queues: { newTicketWait: unknown }[] }
-    // Nobody signed in: the predictor falls back to configured operators, so a range exists.
-    expect(body.queues[0]).toHaveProperty('newTicketWait')
+    expect(body.queues[0]?.newTicketWait).toMatchObject({ expectedSeconds: expect.any(Number) })
+  })
+
+  it('shows no wait while the branch is closed, instead of a misleading "0 min"', async () => {
+    using http = startTestHttp()
+    http.given.openCounters()
+    http.clock.advance(12 * 60 * 60_000) // Monday 22:00 in Almaty
+    const response = await http.request('GET', '/api/v1/queues')
+    const body = response.body as { queues: { isOpen: boolean; newTicketWait: unknown }[] }
+    expect(body.queues[0]).toMatchObject({ isOpen: false, newTicketWait: null })
   })
 })
 

@@ -130,14 +130,16 @@ export function waitingOf(state: QueueState, serviceId: ServiceId): Ticket[] {
 }
 
 export function toQueueView(state: QueueState, service: Service, now: Instant): QueueView {
+  const isOpen = isServiceOpen(state, service, now)
   return {
     serviceId: service.id,
     prefix: service.prefix,
     name: service.name,
     category: service.category,
-    isOpen: isServiceOpen(state, service, now),
+    isOpen,
     waiting: waitingOf(state, service.id).length,
-    newTicketWait: toWaitRange(predictNewTicket(state, service.id, now)),
+    // No estimate while closed: a new ticket cannot be taken, and "0 min" before opening misleads.
+    newTicketWait: isOpen ? toWaitRange(predictNewTicket(state, service.id, now)) : null,
     dailyCapRemaining: dailyCapRemaining(state, service, now),
   }
 }

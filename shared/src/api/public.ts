@@ -36,7 +36,7 @@ export const QueueView = z
     category: LocalizedText,
     isOpen: z.boolean(),
     waiting: z.number().int().nonnegative(),
-    /** Predicted wait of a ticket taken now; null when nobody at work can serve the service. */
+    /** Predicted wait of a ticket taken now; null while closed or when nobody can serve the service. */
     newTicketWait: WaitRange.nullable(),
     /** Tickets left today under the daily cap; null when the service has no cap. */
     dailyCapRemaining: z.number().int().nonnegative().nullable(),
