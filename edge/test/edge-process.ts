@@ -20,21 +20,27 @@ export interface EdgeProcess {
 export async function startEdgeProcess(options: {
   dataDir: string
   env?: Record<string, string>
+  /** Extra Node flags, e.g. `--cpu-prof` for profiling. */
+  nodeArgs?: string[]
   timeoutMs?: number
 }): Promise<EdgeProcess> {
   // Node itself with tsx's loader (not the tsx CLI, which forks): a signal reaches the appliance.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/main.ts'], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      KQMS_DATA_DIR: options.dataDir,
-      EDGE_HTTP_PORT: '0',
-      EDGE_HTTP_HOST: '127.0.0.1',
-      EDGE_LOG_LEVEL: 'info',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'edge/src/main.ts'],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        KQMS_DATA_DIR: options.dataDir,
+        EDGE_HTTP_PORT: '0',
+        EDGE_HTTP_HOST: '127.0.0.1',
+        EDGE_LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  )
   const logs: Record<string, unknown>[] = []
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => {
