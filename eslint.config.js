@@ -5,10 +5,11 @@ import js from '@eslint/js'
 import { defineConfig, globalIgnores } from 'eslint/config'
 import prettier from 'eslint-config-prettier/flat'
 import { createNodeResolver, importX } from 'eslint-plugin-import-x'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 const TS_FILES = ['**/*.{ts,tsx,mts,cts}']
-const TEST_FILES = ['**/*.test.{ts,tsx}', '**/test/**/*.{ts,tsx}', 'e2e/**/*.{ts,tsx}']
+const TEST_FILES = ['**/*.test.{ts,tsx}', '**/test/**/*.{ts,tsx}', '**/e2e/**/*.{ts,tsx}']
 /** Pure domain code of the apps; `shared/` is pure as a whole. Keep these two lists disjoint. */
 const DOMAIN_FILES = [
   'edge/src/domain/**/*.ts',
@@ -16,6 +17,9 @@ const DOMAIN_FILES = [
   'cloud/src/domain/**/*.ts',
 ]
 const SHARED_FILES = ['shared/src/**/*.ts']
+
+/** The appliance's web apps (edge/ui): each may use `common/`, never a sibling app. */
+const UI_APPS = ['kiosk', 'display', 'counter', 'operator', 'manager', 'status']
 
 const PURE_MESSAGE = 'Pass it in: time, randomness and config are inputs of pure code.'
 
@@ -41,20 +45,12 @@ const PURE_GLOBALS = ['process', 'crypto', 'performance'].map((name) => ({
   message: PURE_MESSAGE,
 }))
 
+/**
+ * I/O packages pure code must not import. A regex on the whole specifier, not a gitignore-style
+ * `group`: `group: ['mqtt']` would also match shared's own `../mqtt/topics.js`.
+ */
 const IO_MODULES = {
-  group: [
-    'node:*',
-    'better-sqlite3',
-    'drizzle-orm',
-    'drizzle-orm/*',
-    'hono',
-    'hono/*',
-    '@hono/*',
-    'aedes',
-    'mqtt',
-    'pino',
-    'pino/*',
-  ],
+  regex: String.raw`^(?:node:.*|better-sqlite3|drizzle-orm(?:/.*)?|hono(?:/.*)?|@hono/.*|aedes|mqtt|pino(?:/.*)?)$`,
   message: 'Pure code: do I/O in usecases/ or an adapter.',
 }
 
@@ -139,7 +135,7 @@ export default defineConfig(
 
   {
     name: 'kqms/process-env-allowed',
-    files: ['**/config.ts', 'scripts/**/*.ts', ...TEST_FILES],
+    files: ['**/config.ts', '**/vite.config.ts', 'scripts/**/*.ts', ...TEST_FILES],
     rules: { 'no-restricted-syntax': 'off' },
   },
 
@@ -208,6 +204,41 @@ export default defineConfig(
       '@typescript-eslint/no-empty-function': 'off',
     },
   },
+
+  {
+    name: 'kqms/web-apps',
+    files: ['edge/ui/**/*.{ts,tsx}'],
+    ignores: ['edge/ui/vite.config.ts'],
+    extends: [reactHooks.configs.flat.recommended],
+  },
+
+  // Each app may use `common/`, never a sibling; `common/` uses no app. All of it is browser code
+  // that reaches the appliance only over HTTP and MQTT.
+  ...[...UI_APPS, 'common'].map((folder) => ({
+    name: `kqms/web-apps/${folder}`,
+    files: [`edge/ui/${folder}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': /** @type {['error', ...unknown[]]} */ ([
+        'error',
+        {
+          patterns: [
+            {
+              group: UI_APPS.filter((app) => app !== folder).map((app) => `../${app}/*`),
+              message: 'Apps never import a sibling app: move shared code to edge/ui/common.',
+            },
+            {
+              group: ['node:*', 'better-sqlite3', 'drizzle-orm*', 'hono', 'hono/*', 'pino'],
+              message: 'Browser code: reach the appliance over HTTP or MQTT.',
+            },
+            {
+              regex: String.raw`^(?:\.\./)+(?:src|test)/`,
+              message: 'Web apps use the @kqms/shared contracts, not the appliance source.',
+            },
+          ],
+        },
+      ]),
+    },
+  })),
 
   // Last: turns off the formatting rules that Prettier owns.
   prettier,

@@ -20,6 +20,19 @@ export default defineConfig({
       // Real SQLite, broker and HTTP in-process: slower than pure unit tests on 2 cores.
       packageProject('edge', { testTimeout: 30_000, hookTimeout: 30_000 }),
       packageProject('cloud', { testTimeout: 30_000, hookTimeout: 30_000 }),
+      // View-state reducers of the web apps: pure, no DOM.
+      { extends: true, test: { name: 'edge-ui', include: ['edge/ui/**/*.test.ts'] } },
+      // The web apps in Debian's Chromium against a real appliance; the UI is built first.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['edge/e2e/**/*.test.ts'],
+          globalSetup: ['edge/e2e/build-ui.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       packageProject('firmware-bridge'),
       packageProject('provisioning'),
     ],

@@ -18,7 +18,10 @@ PNPM_PREFIX="${KQMS_TOOLS_PREFIX:-${HOME:-/tmp}/.local}"
 # Extend this list when a feature needs a system package (e.g. socat, chromium, libusb-1.0-0,
 # postgresql); everything here is installed with apt-get when missing.
 APT_PACKAGES=(
-  python3 make g++ # node-gyp builds better-sqlite3 from source
+  python3 make g++  # node-gyp builds better-sqlite3 from source
+  chromium          # the web apps' end-to-end tests (playwright-core drives /usr/bin/chromium)
+  espeak-ng         # the hall display's spoken calls in kk, ru and en (rendered by the appliance)
+  fonts-dejavu-core # Kazakh Cyrillic glyphs for headless Chromium's screenshots
 )
 # ─────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,13 +1,24 @@
 /**
  * `pnpm start`: the whole KQMS system as far as it is built, on embedded defaults, in one process
- * tree. Today that is the branch appliance (SQLite under `.data/`, demo branch seeded) on :8080.
+ * tree. Today that is the branch appliance (SQLite under `.data/`, demo branch seeded) on :8080,
+ * serving the web apps it builds first (`edge/ui`, about a second).
  * Prints the URLs and demo logins; Ctrl-C stops every process cleanly.
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { DEMO_DEVICES, demoDeviceSecret } from '../edge/src/demo-devices.js'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
+
+// The appliance serves the built web apps: build them before it starts.
+{
+  const started = performance.now()
+  process.stdout.write('building the web apps (edge/ui)…\n')
+  await build({ configFile: `${REPO}edge/ui/vite.config.ts`, logLevel: 'warn' })
+  process.stdout.write(`web apps built in ${Math.round(performance.now() - started)} ms\n`)
+}
 
 interface Part {
   name: string
@@ -23,7 +34,12 @@ const parts: Part[] = [
   },
 ]
 
-function banner(url: string): void {
+function banner(url: string, mqttPort: unknown): void {
+  const branchId = process.env['EDGE_BRANCH_ID'] ?? 'almaty-demo'
+  const device = (id: string) => `device=${id}&secret=${demoDeviceSecret(branchId, id)}`
+  const devices = DEMO_DEVICES.map(
+    (d) => `                ${d.id.padEnd(20)} ${demoDeviceSecret(branchId, d.id)}`,
+  )
   const lines = [
     '',
     'KQMS is running: demo branch appliance (Almaty, Asia/Almaty)',
@@ -34,6 +50,20 @@ function banner(url: string): void {
     `  metrics       ${url}/metrics`,
     '  demo logins   admin / admin-demo-2026, manager / manager-demo-2026,',
     '                operators aigerim 1111, yerlan 1222, dana 1333, marat 1444, saule 1555, nurlan 1666 (PIN)',
+    `  MQTT          ${url.replace('http://', 'ws://')}/mqtt (browser apps), mqtt://localhost:${String(mqttPort)} (firmware bridges)`,
+    '                staff apps: username staff-<userId>, password = session token',
+    '  demo devices  username = client id = device id, password = secret (demo only):',
+    ...devices,
+    '',
+    '  web apps (demo devices are provisioned by their link; PINs and passwords above)',
+    `  kiosk           ${url}/kiosk/?${device('kiosk-1')}`,
+    `                  out of paper: ${url}/kiosk/?printer=out`,
+    `  hall display    ${url}/display/?lang=kk&${device('hall-1')}`,
+    `  counter display ${url}/counter/?${device('counter-display-c1')}&counter=c1&lang=kk`,
+    `  operator        ${url}/operator/   (aigerim / 1111)`,
+    `  manager         ${url}/manager/    (manager / manager-demo-2026)`,
+    `  status page     ${url}/status/<ticketId>   (the QR code on every ticket)`,
+    '',
     `  take a ticket curl -X POST ${url}/api/v1/register -H 'content-type: application/json' -d '{"serviceId":"cash","language":"kk"}'`,
     '  data          .data/ (KQMS_DATA_DIR)      stop with Ctrl-C',
     '',
@@ -57,7 +87,7 @@ const children = parts.map((part) => {
         `[${part.name}] ${typeof time === 'string' ? time : ''} ${levelName(level)} ${typeof msg === 'string' ? msg : ''}${fields}\n`,
       )
       if (msg === 'http listening' && typeof rest['url'] === 'string')
-        banner(rest['url'].replace('0.0.0.0', 'localhost'))
+        banner(rest['url'].replace('0.0.0.0', 'localhost'), rest['mqttPort'])
     } catch {
       process.stdout.write(`[${part.name}] ${line}\n`)
     }

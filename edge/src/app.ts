@@ -1,31 +1,46 @@
-import type { Instant } from '@kqms/shared/domain'
+import type { BranchId, Instant } from '@kqms/shared/domain'
 import { isDomainError } from '@kqms/shared/errors'
 import type { Logger } from 'pino'
+import path from 'node:path'
 import { v7 as uuidv7 } from 'uuid'
+import { createSpeech } from './audio/speech.js'
 import type { EdgeConfig } from './config.js'
 import { DEMO_USERS, demoCommands } from './demo-branch.js'
+import { seedDemoDevices } from './demo-devices.js'
 import { openDatabase } from './db/open-database.js'
 import { findUserByLogin } from './db/user.store.js'
 import { createHttpApp, startHttpServer } from './http/app.js'
 import { createUser } from './http/auth/users.js'
 import { createMetrics } from './http/metrics.js'
+import type { MqttBroker } from './mqtt/broker.js'
+import { startMqtt } from './mqtt/start-mqtt.js'
+import { createDeviceRegistry, type DeviceRegistry } from './usecases/device-registry.js'
 import { startHousekeeping } from './usecases/housekeeping.js'
 import type { Clock, IdSource, QueueRuntime } from './usecases/ports.js'
 import { startQueueRuntime } from './usecases/queue-runtime.js'
 
 export const systemClock: Clock = { now: () => Date.now() as Instant }
 export const uuidSource: IdSource = { uuid: () => uuidv7() }
+/** The appliance version in `core/status`. */
+export const EDGE_VERSION = '0.1.0'
 
 export interface Edge extends AsyncDisposable {
   readonly url: string
   readonly port: number
   readonly runtime: QueueRuntime
+  /** The broker's TCP port (MQTT over WebSocket is `${url}/mqtt`); null without TCP. */
+  readonly mqttTcpPort: number | null
+  readonly devices: DeviceRegistry
+  /** The embedded broker (the core publishes with it in-process; benchmarks use it as a baseline). */
+  readonly broker: MqttBroker
   stop(): Promise<void>
 }
 
 /**
  * Brings the appliance up: database (migrated) → queue runtime (state restored from events) →
- * demo seed → HTTP → timers. `stop()` takes them down in reverse, each step isolated.
+ * demo seed → MQTT broker (TCP; retained state republished from the runtime, new core epoch) →
+ * HTTP (with MQTT over WebSocket at `/mqtt`) → timers. `stop()` takes them down in reverse, each
+ * step isolated.
  */
 export async function startEdge(deps: {
   config: EdgeConfig
@@ -49,18 +64,52 @@ export async function startEdge(deps: {
   const useCaseDeps = { clock, ids, log, runtime }
   if (config.demo) await seedDemo({ ...useCaseDeps, database, branchId: config.branchId })
   const metrics = createMetrics({ runtime, clock })
-  const app = createHttpApp({ ...useCaseDeps, db: database, metrics, config: config.http })
+  const devices = createDeviceRegistry({
+    database,
+    clock,
+    log: log.child({ module: 'devices' }),
+    runtime,
+    branchId: config.branchId as BranchId,
+  })
+  if (config.demo) await seedDemoDevices({ registry: devices, log })
+  const mqtt = await startMqtt(
+    {
+      runtime,
+      registry: devices,
+      sessions: { db: database, clock, ids, sessionTtlMinutes: config.http.sessionTtlMinutes },
+      clock,
+      ids,
+      log,
+      metricsRegistry: metrics.registry,
+    },
+    { ...config.mqtt, version: EDGE_VERSION },
+  )
+  const app = createHttpApp({
+    ...useCaseDeps,
+    db: database,
+    metrics,
+    config: config.http,
+    devices,
+    mqttTcpPort: mqtt.tcpPort,
+    speech: createSpeech({ cacheDir: path.join(config.dataDir, 'audio') }),
+  })
   const server = await startHttpServer({ app, port: config.http.port, host: config.http.host })
+  mqtt.attachWebSocket(server.server)
   const housekeeping = startHousekeeping(useCaseDeps, {
     dayCloseAt: config.dayCloseAt,
     everyMs: 15_000,
   })
-  log.info({ url: server.url, port: server.port, branchId: config.branchId }, 'http listening')
+  log.info(
+    { url: server.url, port: server.port, branchId: config.branchId, mqttPort: mqtt.tcpPort },
+    'http listening',
+  )
 
   const stop = async () => {
     const steps: [string, () => unknown][] = [
       ['housekeeping', () => housekeeping.stop()],
+      ['mqtt over websocket', () => mqtt.closeWebSockets()],
       ['http', () => server.stop()],
+      ['mqtt', () => mqtt.stop()],
       ['queue', () => runtime.stop()],
       ['database', () => database.close()],
     ]
@@ -73,7 +122,16 @@ export async function startEdge(deps: {
       }
     }
   }
-  return { url: server.url, port: server.port, runtime, stop, [Symbol.asyncDispose]: stop }
+  return {
+    url: server.url,
+    port: server.port,
+    runtime,
+    mqttTcpPort: mqtt.tcpPort,
+    devices,
+    broker: mqtt.broker,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  }
 }
 
 /** Seeds the demo branch into a database that has no branch yet. */

@@ -26,6 +26,8 @@ const Settings = z.object({
   EDGE_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   EDGE_HTTP_PORT: Port.default(8080),
   EDGE_PUBLIC_URL: z.url().optional(),
+  /** MQTT over TCP for firmware bridges (0: any free port). MQTT over WebSocket is `/mqtt` on the HTTP port. */
+  EDGE_MQTT_PORT: Port.default(1883),
   EDGE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   EDGE_SESSION_TTL_MINUTES: z.coerce
     .number()
@@ -115,6 +117,14 @@ function toConfig(s: z.infer<typeof Settings>) {
       publicBaseUrl: (s.EDGE_PUBLIC_URL ?? `http://localhost:${publicPort}`).replace(/\/$/, ''),
       sessionTtlMinutes: s.EDGE_SESSION_TTL_MINUTES,
       maxBodyBytes: s.EDGE_MAX_BODY_BYTES,
+    },
+    mqtt: {
+      host: s.EDGE_HTTP_HOST,
+      port: s.EDGE_MQTT_PORT,
+      /** A subscriber that does not drain its socket for this long is disconnected. */
+      drainTimeoutMs: 15_000,
+      /** Staff connections re-check their session this often (logged out: disconnected). */
+      staffRecheckMs: 30_000,
     },
     demo: s.EDGE_DEMO,
     dayCloseAt: s.EDGE_DAY_CLOSE_AT,

@@ -34,6 +34,7 @@ export async function startEdgeProcess(options: {
         ...process.env,
         KQMS_DATA_DIR: options.dataDir,
         EDGE_HTTP_PORT: '0',
+        EDGE_MQTT_PORT: '0',
         EDGE_HTTP_HOST: '127.0.0.1',
         EDGE_LOG_LEVEL: 'info',
         ...options.env,

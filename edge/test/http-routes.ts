@@ -50,6 +50,9 @@ export const HTTP_ROUTES: readonly RouteCase[] = [
   route('POST /api/v1/auth/login', 'public', { login: 'someone', password: 'secret-123' }),
   route('POST /api/v1/auth/logout', 'operator'),
   route('GET /api/v1/auth/me', 'operator'),
+  route('GET /api/v1/hall/now-serving', 'public'),
+  route('GET /api/v1/counters/{counterId}/state', 'public'),
+  route('GET /api/v1/counters', 'public'),
   route('GET /api/v1/counters/{counterId}', 'operator'),
   counterAction('sign-in', { operatorId: AIDA }),
   counterAction('sign-out'),
@@ -104,6 +107,7 @@ export const HTTP_ROUTES: readonly RouteCase[] = [
     skills: { [CASH]: 1 },
     active: true,
   }),
+  route('GET /api/admin/live', 'manager'),
   route('GET /api/admin/branch', 'manager'),
   route('PUT /api/admin/branch', 'admin', { ...testBranch }),
   route('POST /api/admin/users', 'admin', {
@@ -114,6 +118,10 @@ export const HTTP_ROUTES: readonly RouteCase[] = [
   }),
   route('GET /api/admin/users', 'admin'),
   route('POST /api/admin/day/close', 'manager', {}),
+  route('GET /api/admin/devices', 'manager'),
+  route('POST /api/admin/devices/pairing-codes', 'manager', { kind: 'kiosk' }),
+  route('POST /api/admin/devices/{id}/revoke', 'manager', {}),
+  route('POST /api/v1/devices/pair', 'public', { code: 'ABCDE-FGHJK' }),
 ]
 
 /** The pattern with path parameters filled in (valid ids unless given). */

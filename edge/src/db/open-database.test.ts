@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -44,6 +44,8 @@ describe(openDatabase.name, () => {
         'tickets',
         'users',
         'sessions',
+        'devices',
+        'pairing_codes',
       ]),
     )
     first.sqlite.prepare("INSERT INTO sync_state (key, value) VALUES ('hlc', 'kept')").run()
@@ -52,7 +54,13 @@ describe(openDatabase.name, () => {
 
     using second = openDatabase({ path: file })
     expect(tables(second.sqlite)).toEqual(tablesBefore)
-    expect(second.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(1)
+    // One row per migration in the journal: nothing ran twice.
+    const journal = JSON.parse(
+      readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8'),
+    ) as { entries: unknown[] }
+    expect(second.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(
+      journal.entries.length,
+    )
     expect(
       second.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'hlc'").pluck().get(),
     ).toBe('kept')

@@ -226,6 +226,62 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_id').on(t.userId), index('sessions_expires_at').on(t.expiresAt)],
 )
 
+// ── device registry (not queue events: secrets never sync) ──────────────────────────────────────
+
+export const DEVICE_KIND_VALUES = [
+  'kiosk',
+  'hall-display',
+  'counter-display',
+  'operator-terminal',
+  'printer',
+  'card-reader',
+  'button-panel',
+  'firmware-bridge',
+] as const
+
+/** Enrolled devices: the MQTT identities of the branch (client id = username = `id`). */
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: DEVICE_KIND_VALUES }).notNull(),
+    name: text('name').notNull(),
+    /** The counter a counter display, operator terminal or button panel belongs to. */
+    counterId: text('counter_id'),
+    /** The firmware bridge that drives this device, if any (it may publish for it). */
+    bridgeId: text('bridge_id'),
+    /** scrypt hash of the 256-bit secret, which is shown once at pairing and never stored. */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastSeenAt: integer('last_seen_at'),
+  },
+  () => [
+    check(
+      'devices_kind',
+      sql.raw(`kind IN (${DEVICE_KIND_VALUES.map((k) => `'${k}'`).join(', ')})`),
+    ),
+  ],
+)
+
+/** One-time pairing codes: only their sha256 is stored; redeemed once, before `expires_at`. */
+export const pairingCodes = sqliteTable(
+  'pairing_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    kind: text('kind', { enum: DEVICE_KIND_VALUES }).notNull(),
+    name: text('name'),
+    counterId: text('counter_id'),
+    bridgeId: text('bridge_id'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    /** The device the code enrolled. */
+    deviceId: text('device_id'),
+  },
+  (t) => [index('pairing_codes_expires_at').on(t.expiresAt)],
+)
+
 /** Projection tables, in the order `rebuildProjections` clears them. */
 export const PROJECTION_TABLES = [
   tickets,

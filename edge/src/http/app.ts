@@ -1,23 +1,31 @@
+import type { Server as NodeHttpServer } from 'node:http'
 import { serve } from '@hono/node-server'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { matchedRoutes } from 'hono/route'
+import type { BranchId } from '@kqms/shared/domain'
 import type { Logger } from 'pino'
+import { createDeviceRegistry } from '../usecases/device-registry.js'
+import { createSpeech } from '../audio/speech.js'
 import { adminRoutes } from './admin.routes.js'
 import type { AppEnv } from './app-env.js'
 import { loadSession } from './auth/auth.middleware.js'
 import { authRoutes } from './auth/auth.routes.js'
 import { createLoginThrottle } from './auth/login-throttle.js'
 import { counterRoutes } from './counter.routes.js'
+import { deviceRoutes } from './device.routes.js'
+import { audioRoutes } from './audio.routes.js'
 import { handleError, handleNotFound, payloadTooLarge } from './errors.js'
 import type { HttpDeps } from './http-deps.js'
+import { liveRoutes } from './live.routes.js'
 import type { Metrics } from './metrics.js'
 import { createRouter, registerSecurityScheme } from './openapi.js'
 import { docsRoutes, operationsRoutes } from './operations.routes.js'
 import { publicRoutes } from './public.routes.js'
 import { ticketRoutes } from './ticket.routes.js'
+import { uiRoutes } from './ui.routes.js'
 
 export type { HttpConfig, HttpDeps } from './http-deps.js'
 export { DEFAULT_HTTP_CONFIG } from './http-deps.js'
@@ -110,6 +118,15 @@ export function createHttpApp(deps: HttpDeps) {
   const throttle = createLoginThrottle({ clock: deps.clock })
   deps.metrics.track(deps)
   const sessionDeps = { ...deps, sessionTtlMinutes: deps.config.sessionTtlMinutes }
+  const devices =
+    deps.devices ??
+    createDeviceRegistry({
+      database: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      runtime: deps.runtime,
+      branchId: (deps.runtime.state().branch?.id ?? 'unconfigured') as BranchId,
+    })
 
   const app = createRouter()
   registerSecurityScheme(app)
@@ -133,7 +150,9 @@ export function createHttpApp(deps: HttpDeps) {
     .route('/', authRoutes(deps, throttle))
     .route('/', counterRoutes(deps))
     .route('/', ticketRoutes(deps))
+    .route('/', liveRoutes(deps))
     .route('/', adminRoutes(deps))
+    .route('/', deviceRoutes({ ...deps, devices }))
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {
@@ -149,10 +168,14 @@ export function createHttpApp(deps: HttpDeps) {
       { name: 'counters', description: 'Operator actions at a counter' },
       { name: 'tickets', description: 'Ticket actions not tied to a counter' },
       { name: 'admin', description: 'Branch configuration and staff accounts' },
+      { name: 'devices', description: 'Device registry: pairing, health, revocation' },
       { name: 'operations', description: 'Health and metrics' },
     ],
   })
   api.route('/', docsRoutes({ openApiPath: OPENAPI_PATH }))
+  // Media and pages for the web apps: outside the OpenAPI document (not JSON API routes).
+  api.route('/', audioRoutes({ speech: deps.speech ?? createSpeech({}) }))
+  api.route('/', uiRoutes({ distDir: deps.uiDistDir }))
   return api
 }
 
@@ -162,6 +185,8 @@ export type EdgeApi = ReturnType<typeof createHttpApp>
 export interface HttpServer {
   readonly port: number
   readonly url: string
+  /** The Node server, e.g. to serve MQTT over WebSocket on its `upgrade` event. */
+  readonly server: NodeHttpServer
   stop(): Promise<void>
 }
 
@@ -177,6 +202,7 @@ export function startHttpServer(input: {
       (info) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
         resolve({
+          server: server as NodeHttpServer,
           port: info.port,
           url: `http://${host}:${info.port}`,
           stop: () =>

@@ -1,4 +1,6 @@
+import type { Speech } from '../audio/speech.js'
 import type { EdgeDatabase } from '../db/open-database.js'
+import type { DeviceRegistry } from '../usecases/device-registry.js'
 import type { UseCaseDeps } from '../usecases/ports.js'
 import type { Metrics } from './metrics.js'
 
@@ -22,4 +24,12 @@ export type HttpDeps = UseCaseDeps & {
   readonly db: EdgeDatabase
   readonly metrics: Metrics
   readonly config: HttpConfig
+  /** Renders hall announcements; default: espeak-ng without a disk cache. */
+  readonly speech?: Speech
+  /** The built web apps; default `edge/ui/dist`. */
+  readonly uiDistDir?: string
+  /** The device registry; by default one over `db` (the appliance passes the broker's). */
+  readonly devices?: DeviceRegistry
+  /** The broker's TCP port, told to devices when they pair; null or absent: none. */
+  readonly mqttTcpPort?: number | null
 }

@@ -66,6 +66,7 @@ export function toBranchViews(state: QueueState, now: Instant): BranchView[] {
       timeZone: branch.timeZone,
       openingHours: branch.openingHours,
       isOpen: isOpenAt(branch.openingHours, now, branch.timeZone),
+      selfDeclarable: [...state.policy.selfDeclarable],
     },
   ]
 }

@@ -31,6 +31,8 @@ export type Actor =
       readonly role: 'operator' | 'manager' | 'admin'
     }
   | { readonly kind: 'system' }
+  /** An enrolled device, e.g. a counter's call-button panel (over MQTT). */
+  | { readonly kind: 'device'; readonly deviceId: string }
 
 export interface CommandInput {
   readonly command: Command

@@ -21,6 +21,8 @@ export const BranchView = z
     timeZone: z.string(),
     openingHours: OpeningHours,
     isOpen: z.boolean(),
+    /** Priority classes a customer may declare at the kiosk without staff (the kiosk offers them). */
+    selfDeclarable: z.array(PriorityClass),
   })
   .meta({ id: 'BranchView' })
 export type BranchView = z.infer<typeof BranchView>

@@ -87,7 +87,14 @@ export async function logIn(
  */
 export function authenticate(deps: SessionDeps, token: string): Session | null {
   if (!TOKEN_PATTERN.test(token)) return null
-  const tokenHash = hashToken(token)
+  return refreshSession(deps, hashToken(token))
+}
+
+/**
+ * The session with this token hash, its expiry slid forward; null when unknown, expired, or its
+ * account is gone or deactivated. Long-lived connections (MQTT) re-check their session with it.
+ */
+export function refreshSession(deps: SessionDeps, tokenHash: string): Session | null {
   const found = findSession(deps.db.db, tokenHash)
   const now = deps.clock.now()
   if (!found) return null

@@ -1,0 +1,555 @@
+import type { BranchView, QueueView, TicketView } from '@kqms/shared/api'
+import type { BranchId, Language, PriorityClass } from '@kqms/shared/domain'
+import { DeviceDesired, topics } from '@kqms/shared/mqtt'
+import { LANGUAGE_NAMES, translate } from '@kqms/shared/i18n'
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
+import { createApi, errorMessage, newIdempotencyKey } from '../common/api'
+import { LanguageSwitch, PairingForm, Qr, useNow } from '../common/components'
+import {
+  deviceBirth,
+  deviceCredentials,
+  initialDevice,
+  saveDevice,
+  type DeviceIdentity,
+} from '../common/device'
+import { formatClock, formatWait, LANGUAGES, translator, type T } from '../common/i18n'
+import { NO_LIVE, useLiveResource, useMqtt, useTopic } from '../common/live'
+import { statusPageUrl } from '../common/links'
+import {
+  idleTimeoutSeconds,
+  initialKiosk,
+  isCompletePhone,
+  kioskReducer,
+  maskTypedPhone,
+  printerAvailable,
+  printerOverride,
+  printerStateOf,
+  registerBody,
+  type KioskAction,
+  type KioskState,
+  type PrinterState,
+  type Step,
+} from './state'
+import { useCardReader } from './card-reader'
+
+const api = createApi()
+const APP = 'kiosk'
+
+export function App() {
+  const [device, setDevice] = useState<DeviceIdentity | null>(() => initialDevice(APP))
+  const [pairing, setPairing] = useState(() => new URLSearchParams(location.search).has('pair'))
+  const [state, dispatch] = useReducer(kioskReducer, undefined, () => initialKiosk())
+  const t = useMemo(() => translator(state.language), [state.language])
+  const branch = useLiveResource(NO_LIVE, () => api.branches(), { fastPollMs: 60_000 })
+  const branchView: BranchView | null = branch.data?.branches[0] ?? null
+  const deviceBranch = (device?.branchId as BranchId | null | undefined) ?? branchView?.id ?? null
+  const live = useMqtt(
+    device ? deviceCredentials(device) : null,
+    device ? deviceBirth({ device, branchId: deviceBranch, kind: 'kiosk' }) : undefined,
+  )
+  const queues = useLiveResource(live, () => api.queues(), {
+    fastPollMs: 5_000,
+    triggers: branchView ? [topics.queueSnapshot(branchView.id)] : [],
+  })
+  const desired = useTopic(
+    live,
+    device && deviceBranch ? topics.deviceDesired(deviceBranch, device.deviceId) : null,
+    DeviceDesired,
+  )
+  const printer: PrinterState = printerOverride(location.search) ?? printerStateOf(desired)
+
+  useEffect(() => {
+    if (branchView) dispatch({ type: 'branch', selfDeclarable: branchView.selfDeclarable })
+  }, [branchView])
+  useEffect(() => {
+    document.documentElement.lang = state.language
+  }, [state.language])
+
+  useIdleReset(state.step, dispatch)
+  useIssue(state, dispatch)
+  useCardReader({
+    active: state.step.name === 'card',
+    onCard: (token) => dispatch({ type: 'card', token, requestKey: newIdempotencyKey('kiosk') }),
+  })
+
+  if (pairing)
+    return (
+      <PairingForm
+        t={t}
+        api={api}
+        onPaired={(paired) => {
+          saveDevice(APP, paired)
+          setDevice(paired)
+          setPairing(false)
+        }}
+        onSkip={() => setPairing(false)}
+      />
+    )
+
+  return (
+    <div className={`kiosk${state.highContrast ? ' hc' : ''}`} data-step={state.step.name}>
+      <KioskHeader t={t} state={state} dispatch={dispatch} branch={branchView} />
+      <main className="kiosk-main">
+        <Screen
+          t={t}
+          state={state}
+          dispatch={dispatch}
+          branch={branchView}
+          queues={queues.data?.queues ?? null}
+          printer={printer}
+        />
+      </main>
+      {queues.stale || branch.stale ? (
+        <div className="kiosk-offline">{t('common.offline')}</div>
+      ) : null}
+    </div>
+  )
+}
+
+/** Back to the start after a while without a touch. */
+function useIdleReset(step: Step, dispatch: (a: KioskAction) => void) {
+  const timeout = idleTimeoutSeconds(step)
+  useEffect(() => {
+    if (timeout === null) return undefined
+    let timer = setTimeout(() => dispatch({ type: 'reset' }), timeout * 1000)
+    const touch = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => dispatch({ type: 'reset' }), timeout * 1000)
+    }
+    window.addEventListener('pointerdown', touch)
+    window.addEventListener('keydown', touch)
+    return () => {
+      clearTimeout(timer)
+      window.removeEventListener('pointerdown', touch)
+      window.removeEventListener('keydown', touch)
+    }
+  }, [timeout, step, dispatch])
+}
+
+/** Issues the ticket when the flow reaches `issuing` (retry-safe through the Idempotency-Key). */
+function useIssue(state: KioskState, dispatch: (a: KioskAction) => void) {
+  const step = state.step
+  const issuing = step.name === 'issuing' ? step : null
+  useEffect(() => {
+    if (issuing === null) return
+    let cancelled = false
+    api
+      .register(registerBody(state, issuing), issuing.requestKey)
+      .then((ticket) => {
+        if (!cancelled) dispatch({ type: 'issued', ticket })
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) dispatch({ type: 'failed', message: errorMessage(error) })
+      })
+    return () => {
+      cancelled = true
+    }
+    // The request is made once per issuing step (its key identifies it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [issuing?.requestKey])
+}
+
+function KioskHeader(props: {
+  t: T
+  state: KioskState
+  dispatch: (a: KioskAction) => void
+  branch: BranchView | null
+}) {
+  const { t, state, dispatch, branch } = props
+  const now = useNow(10_000)
+  return (
+    <header className="kiosk-header">
+      <div className="brand">
+        <div className="brand-mark">K</div>
+        <div>
+          Kaspi
+          <small>{branch ? branch.name[state.language] : ''}</small>
+        </div>
+      </div>
+      <div className="grow" />
+      {state.step.name !== 'welcome' ? (
+        <LanguageSwitch
+          value={state.language}
+          onChange={(language) => dispatch({ type: 'language', language })}
+        />
+      ) : null}
+      <button
+        type="button"
+        className="btn kiosk-contrast"
+        aria-pressed={state.highContrast}
+        onClick={() => dispatch({ type: 'contrast' })}
+      >
+        Aa · {t('kiosk.highContrast')}
+      </button>
+      <div className="kiosk-clock">
+        {formatClock(state.language, { at: now, timeZone: branch?.timeZone })}
+      </div>
+    </header>
+  )
+}
+
+function Screen(props: {
+  t: T
+  state: KioskState
+  dispatch: (a: KioskAction) => void
+  branch: BranchView | null
+  queues: readonly QueueView[] | null
+  printer: PrinterState
+}) {
+  const { t, state, dispatch } = props
+  const step = state.step
+  const back = (
+    <button type="button" className="btn kiosk-back" onClick={() => dispatch({ type: 'back' })}>
+      ← {t('common.back')}
+    </button>
+  )
+  switch (step.name) {
+    case 'welcome':
+      return <Welcome dispatch={dispatch} />
+    case 'services':
+      return (
+        <Services
+          t={t}
+          language={state.language}
+          queues={props.queues}
+          branch={props.branch}
+          onChoose={(serviceId) => dispatch({ type: 'service', serviceId })}
+        />
+      )
+    case 'identify':
+      return (
+        <section className="kiosk-panel">
+          <h1 className="kiosk-title">{t('kiosk.identifyTitle')}</h1>
+          <p className="kiosk-hint">{t('kiosk.identifyHint')}</p>
+          <div className="kiosk-options">
+            {(['phone', 'card', 'appointment'] as const).map((method) => (
+              <button
+                key={method}
+                type="button"
+                className="kiosk-option"
+                data-method={method}
+                onClick={() => dispatch({ type: 'identify', method, requestKey: '' })}
+              >
+                <span className="kiosk-option-icon" aria-hidden>
+                  {method === 'phone' ? '☎' : method === 'card' ? '▭' : '▦'}
+                </span>
+                {t(
+                  method === 'phone'
+                    ? 'kiosk.byPhone'
+                    : method === 'card'
+                      ? 'kiosk.byCard'
+                      : 'kiosk.byAppointment',
+                )}
+              </button>
+            ))}
+            <button
+              type="button"
+              className="kiosk-option kiosk-option-primary"
+              data-method="none"
+              onClick={() =>
+                dispatch({
+                  type: 'identify',
+                  method: 'none',
+                  requestKey: newIdempotencyKey('kiosk'),
+                })
+              }
+            >
+              <span className="kiosk-option-icon" aria-hidden>
+                →
+              </span>
+              {t('kiosk.skip')}
+            </button>
+          </div>
+          {back}
+        </section>
+      )
+    case 'phone':
+      return (
+        <section className="kiosk-panel">
+          <h1 className="kiosk-title">{t('kiosk.phoneTitle')}</h1>
+          <div className="kiosk-phone" aria-live="polite" data-testid="phone">
+            {maskTypedPhone(step.digits)}
+          </div>
+          <p className="kiosk-hint">{t('kiosk.phoneHint')}</p>
+          <Keypad onKey={(key) => dispatch({ type: 'key', key })} />
+          <div className="kiosk-actions">
+            {back}
+            <button
+              type="button"
+              className="btn btn-primary kiosk-next"
+              disabled={!isCompletePhone(step.digits)}
+              onClick={() =>
+                dispatch({ type: 'submitPhone', requestKey: newIdempotencyKey('kiosk') })
+              }
+            >
+              {t('kiosk.takeTicket')} →
+            </button>
+          </div>
+        </section>
+      )
+    case 'card':
+      return (
+        <section className="kiosk-panel">
+          <div className="kiosk-illustration" aria-hidden>
+            ▭
+          </div>
+          <h1 className="kiosk-title">{t('kiosk.cardTitle')}</h1>
+          <p className="kiosk-hint">{t('kiosk.cardHint')}</p>
+          {back}
+        </section>
+      )
+    case 'appointment':
+      return (
+        <section className="kiosk-panel">
+          <div className="kiosk-illustration" aria-hidden>
+            ▦
+          </div>
+          <h1 className="kiosk-title">{t('kiosk.appointmentTitle')}</h1>
+          <p className="kiosk-hint">{t('kiosk.appointmentUnavailable')}</p>
+          {back}
+        </section>
+      )
+    case 'priority':
+      return (
+        <section className="kiosk-panel">
+          <h1 className="kiosk-title">{t('kiosk.priorityTitle')}</h1>
+          <p className="kiosk-hint">{t('kiosk.priorityHint')}</p>
+          <div className="kiosk-options">
+            {state.selfDeclarable.map((priorityClass: PriorityClass) => (
+              <button
+                key={priorityClass}
+                type="button"
+                className="kiosk-option"
+                data-priority={priorityClass}
+                onClick={() =>
+                  dispatch({
+                    type: 'priority',
+                    priorityClass,
+                    requestKey: newIdempotencyKey('kiosk'),
+                  })
+                }
+              >
+                {t(`priority.${priorityClass}`)}
+              </button>
+            ))}
+            <button
+              type="button"
+              className="kiosk-option kiosk-option-primary"
+              data-priority="regular"
+              onClick={() =>
+                dispatch({
+                  type: 'priority',
+                  priorityClass: 'regular',
+                  requestKey: newIdempotencyKey('kiosk'),
+                })
+              }
+            >
+              {t('kiosk.priorityNo')}
+            </button>
+          </div>
+          {back}
+        </section>
+      )
+    case 'issuing':
+      return (
+        <section className="kiosk-panel kiosk-center">
+          <div className="spinner" aria-hidden />
+          <h1 className="kiosk-title">{t('kiosk.issuing')}</h1>
+        </section>
+      )
+    case 'ticket':
+      return (
+        <TicketScreen
+          t={t}
+          ticket={step.ticket}
+          language={state.language}
+          printer={props.printer}
+          onDone={() => dispatch({ type: 'reset' })}
+        />
+      )
+    case 'error':
+      return (
+        <section className="kiosk-panel kiosk-center">
+          <div className="banner banner-bad kiosk-error">
+            {t('kiosk.errorIssue', { message: step.message })}
+          </div>
+          <div className="kiosk-actions">
+            <button type="button" className="btn" onClick={() => dispatch({ type: 'back' })}>
+              {t('common.retry')}
+            </button>
+            <button type="button" className="btn" onClick={() => dispatch({ type: 'reset' })}>
+              {t('kiosk.startOver')}
+            </button>
+          </div>
+        </section>
+      )
+  }
+}
+
+function Welcome(props: { dispatch: (a: KioskAction) => void }) {
+  return (
+    <section className="kiosk-welcome">
+      <div className="kiosk-greeting">
+        {LANGUAGES.map((language) => (
+          <p key={language} lang={language}>
+            {translate(language, 'kiosk.welcome')}
+          </p>
+        ))}
+      </div>
+      <p className="kiosk-hint">
+        {LANGUAGES.map((language) => translate(language, 'kiosk.chooseLanguage')).join(' · ')}
+      </p>
+      <div className="kiosk-languages">
+        {LANGUAGES.map((language: Language) => (
+          <button
+            key={language}
+            type="button"
+            lang={language}
+            className="kiosk-language"
+            data-language={language}
+            onClick={() => props.dispatch({ type: 'language', language })}
+          >
+            {LANGUAGE_NAMES[language]}
+          </button>
+        ))}
+      </div>
+    </section>
+  )
+}
+
+function Services(props: {
+  t: T
+  language: Language
+  queues: readonly QueueView[] | null
+  branch: BranchView | null
+  onChoose: (serviceId: QueueView['serviceId']) => void
+}) {
+  const { t, language, queues } = props
+  const groups = useMemo(() => {
+    const byCategory = new Map<string, { title: string; services: QueueView[] }>()
+    for (const queue of queues ?? []) {
+      const title = queue.category[language]
+      const group = byCategory.get(queue.category.en) ?? { title, services: [] }
+      group.services.push(queue)
+      byCategory.set(queue.category.en, group)
+    }
+    return [...byCategory.values()]
+  }, [queues, language])
+  if (queues === null) return <p className="kiosk-hint">{t('common.loading')}</p>
+  if (props.branch && !props.branch.isOpen)
+    return <h1 className="kiosk-title kiosk-center">{t('kiosk.closed')}</h1>
+  if (groups.length === 0) return <h1 className="kiosk-title">{t('kiosk.noServices')}</h1>
+  return (
+    <section className="kiosk-services">
+      <h1 className="kiosk-title">{t('kiosk.chooseService')}</h1>
+      {groups.map((group) => (
+        <div key={group.title} className="kiosk-category">
+          <h2>{group.title}</h2>
+          <div className="kiosk-service-grid">
+            {group.services.map((queue) => {
+              const capped = queue.dailyCapRemaining === 0
+              const disabled = !queue.isOpen || capped
+              return (
+                <button
+                  key={queue.serviceId}
+                  type="button"
+                  className="kiosk-service"
+                  data-service={queue.serviceId}
+                  disabled={disabled}
+                  onClick={() => props.onChoose(queue.serviceId)}
+                >
+                  <span className="kiosk-prefix">{queue.prefix}</span>
+                  <span className="kiosk-service-name">{queue.name[language]}</span>
+                  <span className="kiosk-service-meta">
+                    {!queue.isOpen
+                      ? t('kiosk.serviceClosed')
+                      : capped
+                        ? t('kiosk.capReached')
+                        : `${t('kiosk.waitingCount', { count: queue.waiting })} · ${
+                            queue.newTicketWait
+                              ? formatWait(t, queue.newTicketWait)
+                              : t('common.waitUnknown')
+                          }`}
+                  </span>
+                </button>
+              )
+            })}
+          </div>
+        </div>
+      ))}
+    </section>
+  )
+}
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const
+
+function Keypad(props: { onKey: (key: string) => void }) {
+  const onKey = useCallback(
+    (e: KeyboardEvent) => {
+      if (/^[0-9]$/.test(e.key)) props.onKey(e.key)
+      else if (e.key === 'Backspace') props.onKey('back')
+    },
+    [props],
+  )
+  useEffect(() => {
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onKey])
+  return (
+    <div className="keypad">
+      {KEYS.map((key) => (
+        <button
+          key={key}
+          type="button"
+          className={`keypad-key${key.length > 1 ? ' keypad-fn' : ''}`}
+          data-key={key}
+          onClick={() => props.onKey(key)}
+        >
+          {key === 'back' ? '⌫' : key === 'clear' ? 'C' : key}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+function TicketScreen(props: {
+  t: T
+  ticket: TicketView
+  language: Language
+  printer: PrinterState
+  onDone: () => void
+}) {
+  const { t, ticket, language, printer } = props
+  const printed = printerAvailable(printer)
+  const url = statusPageUrl(ticket)
+  return (
+    <section className="kiosk-ticket" data-printer={printer}>
+      <div className={`banner ${printed ? 'banner-info' : 'banner-warn'} kiosk-printer`}>
+        {printed
+          ? t('kiosk.takePrinted')
+          : printer === 'out'
+            ? t('kiosk.printerOut')
+            : t('kiosk.printerOffline')}
+      </div>
+      <div className={`ticket-card${printed ? '' : ' ticket-card-emphasis'}`}>
+        <p className="ticket-label">{t('kiosk.yourTicket')}</p>
+        <p className="ticket-number" data-testid="ticket-number">
+          {ticket.number}
+        </p>
+        <p className="ticket-service">{ticket.service.name[language]}</p>
+        {ticket.position !== null ? (
+          <p className="ticket-meta">{t('kiosk.position', { position: ticket.position })}</p>
+        ) : null}
+        <p className="ticket-meta">{formatWait(t, ticket.wait)}</p>
+        {ticket.phoneMasked ? <p className="ticket-meta muted">{ticket.phoneMasked}</p> : null}
+        <div className="ticket-qr">
+          <Qr text={url} size={printed ? 200 : 280} label={t('kiosk.scanToFollow')} />
+          <p>{t('kiosk.scanToFollow')}</p>
+        </div>
+      </div>
+      <button type="button" className="btn btn-primary kiosk-next" onClick={props.onDone}>
+        {t('kiosk.done')}
+      </button>
+    </section>
+  )
+}

@@ -1,0 +1,152 @@
+import type { TicketView } from '@kqms/shared/api'
+import type { ServiceId } from '@kqms/shared/domain'
+import { describe, expect, it } from 'vitest'
+import {
+  idleTimeoutSeconds,
+  initialKiosk,
+  kioskReducer,
+  maskTypedPhone,
+  printerAvailable,
+  printerOverride,
+  printerStateOf,
+  registerBody,
+  type KioskAction,
+  type KioskState,
+} from './state'
+
+const CASH = 'cash' as ServiceId
+const run = (actions: KioskAction[], from: KioskState = initialKiosk()) =>
+  actions.reduce(kioskReducer, from)
+
+const TICKET = { id: 't1', number: 'A001' } as unknown as TicketView
+
+describe('kiosk flow', () => {
+  it('goes language → services → identification and issues without a priority question', () => {
+    const state = run([
+      { type: 'language', language: 'kk' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'none', requestKey: 'k-1' },
+    ])
+    expect(state.language).toBe('kk')
+    expect(state.step).toEqual({
+      name: 'issuing',
+      serviceId: CASH,
+      identity: { kind: 'none' },
+      priorityClass: 'regular',
+      requestKey: 'k-1',
+    })
+    if (state.step.name !== 'issuing') throw new Error('not issuing')
+    expect(registerBody(state, state.step)).toEqual({
+      serviceId: CASH,
+      language: 'kk',
+      priorityClass: 'regular',
+    })
+    expect(run([{ type: 'issued', ticket: TICKET }], state).step).toEqual({
+      name: 'ticket',
+      ticket: TICKET,
+    })
+  })
+
+  it('asks for priority when the branch lets customers declare one', () => {
+    const state = run([
+      { type: 'branch', selfDeclarable: ['elderly'] },
+      { type: 'language', language: 'ru' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'none', requestKey: 'k-1' },
+    ])
+    expect(state.step.name).toBe('priority')
+    const issuing = run([{ type: 'priority', priorityClass: 'elderly', requestKey: 'k-2' }], state)
+    expect(issuing.step).toMatchObject({
+      name: 'issuing',
+      priorityClass: 'elderly',
+      requestKey: 'k-2',
+    })
+  })
+
+  it('takes a phone number on the keypad, at most ten digits, and sends it with +7', () => {
+    let state = run([
+      { type: 'language', language: 'en' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'phone', requestKey: 'unused' },
+    ])
+    for (const key of '70112345678') state = kioskReducer(state, { type: 'key', key })
+    expect(state.step).toMatchObject({ name: 'phone', digits: '7011234567' })
+    state = run(
+      [
+        { type: 'key', key: 'back' },
+        { type: 'submitPhone', requestKey: 'k' },
+      ],
+      state,
+    )
+    expect(state.step.name).toBe('phone') // nine digits: not complete
+    state = run(
+      [
+        { type: 'key', key: '9' },
+        { type: 'submitPhone', requestKey: 'k' },
+      ],
+      state,
+    )
+    expect(state.step).toMatchObject({
+      name: 'issuing',
+      identity: { kind: 'phone', phone: '+77011234569' },
+    })
+    if (state.step.name !== 'issuing') throw new Error('not issuing')
+    expect(registerBody(state, state.step).phone).toBe('+77011234569')
+  })
+
+  it('ignores keys that are not digits and actions out of place', () => {
+    const services = run([{ type: 'language', language: 'kk' }])
+    expect(kioskReducer(services, { type: 'key', key: '5' })).toBe(services)
+    expect(kioskReducer(services, { type: 'issued', ticket: TICKET })).toBe(services)
+    expect(kioskReducer(services, { type: 'submitPhone', requestKey: 'k' })).toBe(services)
+  })
+
+  it('goes back one step and resets to the start in the default language', () => {
+    const phone = run([
+      { type: 'language', language: 'en' },
+      { type: 'contrast' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'phone', requestKey: 'k' },
+    ])
+    expect(run([{ type: 'back' }], phone).step).toEqual({ name: 'identify', serviceId: CASH })
+    const reset = run([{ type: 'branch', selfDeclarable: ['elderly'] }, { type: 'reset' }], phone)
+    expect(reset.step).toEqual({ name: 'welcome' })
+    expect(reset.selfDeclarable).toEqual(['elderly'])
+    expect(reset.language).toBe('kk')
+    expect(reset.highContrast).toBe(false)
+  })
+
+  it('has an idle timeout everywhere but the start and while issuing', () => {
+    expect(idleTimeoutSeconds({ name: 'welcome' })).toBeNull()
+    expect(idleTimeoutSeconds({ name: 'services' })).toBe(45)
+    expect(idleTimeoutSeconds({ name: 'ticket', ticket: TICKET })).toBe(25)
+  })
+})
+
+describe('phone masking', () => {
+  it('shows only the first and the last two digits', () => {
+    expect(maskTypedPhone('')).toBe('+7 ___ ___ __ __')
+    expect(maskTypedPhone('70112')).toBe('+7 7•• 12_ __ __')
+    expect(maskTypedPhone('7011234567')).toBe('+7 7•• ••• •• 67')
+  })
+})
+
+describe('printer state', () => {
+  it('reads the printer from the kiosk desired state; unknown counts as available', () => {
+    expect(printerStateOf(undefined)).toBe('unknown')
+    expect(printerStateOf({ version: 1, ts: 1 })).toBe('unknown')
+    expect(printerStateOf({ printer: { paper: 'out', online: true } })).toBe('out')
+    expect(printerStateOf({ printer: { paper: 'near_end' } })).toBe('ok')
+    expect(printerStateOf({ printer: { online: false, paper: 'ok' } })).toBe('offline')
+    expect(printerStateOf({ printer: { state: 'out' } })).toBe('out')
+    expect(printerStateOf({ printer: 'garbage' })).toBe('unknown')
+    expect(printerAvailable('unknown')).toBe(true)
+    expect(printerAvailable('out')).toBe(false)
+  })
+
+  it('takes a ?printer= override', () => {
+    expect(printerOverride('?printer=out')).toBe('out')
+    expect(printerOverride('?printer=bad')).toBeNull()
+    expect(printerOverride('')).toBeNull()
+  })
+})

@@ -1,0 +1,3 @@
+export * from './identity.js'
+export * from './topics.js'
+export * from './messages.js'
