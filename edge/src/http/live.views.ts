@@ -12,7 +12,10 @@ import { DomainError } from '@kqms/shared/errors'
 import { NOW_SERVING_LIMIT, type CounterState, type NowServing } from '@kqms/shared/mqtt'
 import { predictWaits, type WaitPrediction } from '../domain/prediction.js'
 import type { QueueState, Ticket } from '../domain/state.js'
-import { currentTicketAt, operatorAtCounter } from './counter.views.js'
+import {
+  toCounterState as toCounterStateMessage,
+  toNowServing as toNowServingMessage,
+} from '../mqtt/queue.messages.js'
 import { activeServices, isServiceOpen, toIso, toQueueView } from './public.views.js'
 
 /**
@@ -21,28 +24,12 @@ import { activeServices, isServiceOpen, toIso, toQueueView } from './public.view
  * of `hall/now-serving` and `counter/{id}/state` (`@kqms/shared/mqtt`).
  */
 
-/** The last calls, newest first: what the hall display shows. */
+/** The last calls, newest first: what the hall display shows (the `hall/now-serving` payload). */
 export function toNowServing(state: QueueState, now: Instant): NowServing {
-  const called = [...state.tickets.values()].filter(
-    (t): t is Ticket & { counterId: CounterId; lastCalledAt: Instant } =>
-      t.counterId !== null && t.lastCalledAt !== null,
-  )
-  called.sort((a, b) => b.lastCalledAt - a.lastCalledAt || b.sequence - a.sequence)
-  return {
-    items: called.slice(0, NOW_SERVING_LIMIT).map((t) => ({
-      ticketId: t.id,
-      number: t.number,
-      counterId: t.counterId,
-      counterLabel: state.counters.get(t.counterId)?.label ?? t.counterId,
-      language: t.language,
-      calledAt: t.lastCalledAt,
-      recallCount: t.recallCount,
-    })),
-    ts: now,
-  }
+  return toNowServingMessage(state, { limit: NOW_SERVING_LIMIT, now })
 }
 
-/** What a counter's display shows: its label, the ticket called there, the operator. */
+/** What a counter's display shows (the `counter/{id}/state` payload). */
 export function toCounterState(
   state: QueueState,
   counterId: CounterId,
@@ -50,37 +37,7 @@ export function toCounterState(
 ): CounterState {
   const counter = state.counters.get(counterId)
   if (!counter) throw new DomainError('NOT_FOUND', `No counter ${counterId}`)
-  const ticket = currentTicketAt(state, counterId)
-  const operatorId = operatorAtCounter(state, counterId)
-  const presence = operatorId === null ? undefined : state.presence.get(operatorId)
-  const operator = operatorId === null ? undefined : state.operators.get(operatorId)
-  return {
-    counterId,
-    label: counter.label,
-    name: counter.name,
-    active: counter.active,
-    current:
-      ticket && (ticket.status === 'called' || ticket.status === 'serving')
-        ? {
-            ticketId: ticket.id,
-            number: ticket.number,
-            status: ticket.status,
-            language: ticket.language,
-            calledAt: ticket.lastCalledAt ?? ticket.calledAt ?? now,
-            recallCount: ticket.recallCount,
-          }
-        : null,
-    operator:
-      operatorId !== null && presence && operator && presence.status !== 'offline'
-        ? {
-            operatorId,
-            displayName: operator.displayName,
-            status: presence.status,
-            pauseReason: presence.pauseReason,
-          }
-        : null,
-    ts: now,
-  }
+  return toCounterStateMessage(state, counter, now)
 }
 
 export function toCounterStates(state: QueueState, now: Instant): CounterState[] {
