@@ -1,19 +1,13 @@
 import type { BranchLive, DeviceView, OperatorView, PairingCodeView } from '@kqms/shared/api'
 import type { BranchId, CounterId, Language, ServiceId, SkillLevel } from '@kqms/shared/domain'
 import { DeviceState, topics, type DeviceKind } from '@kqms/shared/mqtt'
-import { useEffect, useMemo, useReducer, useState } from 'react'
-import { createApi, errorMessage, isApiError, type Api } from '../common/api'
-import { BrandMark, Dialog, LanguageSwitch, LinkBadge, LoginForm } from '../common/components'
-import {
-  formatClock,
-  formatWait,
-  initialLanguage,
-  rememberLanguage,
-  translator,
-  type T,
-} from '../common/i18n'
+import { useMemo, useReducer, useState } from 'react'
+import { errorMessage, isApiError, type Api } from '../common/api'
+import { BrandMark, Dialog, LanguageSwitch, LinkBadge } from '../common/components'
+import { formatClock, formatWait, type T } from '../common/i18n'
 import { useLiveResource, useMqtt, useTopicEvents, type Live } from '../common/live'
-import { loadSession, saveSession, staffCredentials, type StaffSession } from '../common/session'
+import { staffCredentials, type StaffSession } from '../common/session'
+import { StaffApp } from '../common/staff-app'
 import {
   hasChanges,
   operatorUpdate,
@@ -27,50 +21,10 @@ import {
 const APP = 'manager'
 
 export function App() {
-  const [language, setLanguage] = useState<Language>(() => initialLanguage('ru'))
-  const t = useMemo(() => translator(language), [language])
-  const [session, setSession] = useState<StaffSession | null>(() => loadSession(APP))
-  const api = useMemo(
-    () =>
-      createApi({
-        token: () => session?.token ?? null,
-        onUnauthenticated: () => {
-          saveSession(APP, null)
-          setSession(null)
-        },
-      }),
-    [session],
-  )
-  const changeLanguage = (next: Language) => {
-    rememberLanguage(next)
-    setLanguage(next)
-  }
-  useEffect(() => rememberLanguage(language), [language])
-  if (session === null)
-    return (
-      <LoginForm
-        t={t}
-        api={api}
-        title={t('manager.title')}
-        extra={<LanguageSwitch value={language} onChange={changeLanguage} />}
-        onLoggedIn={(next) => {
-          saveSession(APP, next)
-          setSession(next)
-        }}
-      />
-    )
   return (
-    <Dashboard
-      t={t}
-      api={api}
-      session={session}
-      language={language}
-      onLanguage={changeLanguage}
-      onSignOut={() => {
-        saveSession(APP, null)
-        setSession(null)
-      }}
-    />
+    <StaffApp app={APP} titleKey="manager.title">
+      {(props) => <Dashboard {...props} />}
+    </StaffApp>
   )
 }
 

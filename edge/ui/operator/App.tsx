@@ -2,24 +2,12 @@ import type { CounterView, QueueView, StaffTicketView, WaitingEntry } from '@kqm
 import type { BranchId, CounterId, Language, ServiceId } from '@kqms/shared/domain'
 import { topics, type CounterState } from '@kqms/shared/mqtt'
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
-import { createApi, errorMessage, type Api } from '../common/api'
-import {
-  BrandMark,
-  Dialog,
-  LanguageSwitch,
-  LinkBadge,
-  LoginForm,
-  useNow,
-} from '../common/components'
-import {
-  formatDuration,
-  initialLanguage,
-  rememberLanguage,
-  translator,
-  type T,
-} from '../common/i18n'
+import { errorMessage, type Api } from '../common/api'
+import { BrandMark, Dialog, LanguageSwitch, LinkBadge, useNow } from '../common/components'
+import { formatDuration, type T } from '../common/i18n'
 import { useLiveResource, useMqtt, type Live } from '../common/live'
-import { loadSession, saveSession, staffCredentials, type StaffSession } from '../common/session'
+import { staffCredentials, type StaffSession } from '../common/session'
+import { StaffApp } from '../common/staff-app'
 import {
   availableActions,
   FINISH_OUTCOMES,
@@ -36,52 +24,14 @@ const APP = 'operator'
 const COUNTER_KEY = 'kqms.operator.counter'
 
 export function App() {
-  const [language, setLanguage] = useState<Language>(() => initialLanguage('ru'))
-  const t = useMemo(() => translator(language), [language])
-  const [session, setSession] = useState<StaffSession | null>(() => loadSession(APP))
-  const api = useMemo(
-    () =>
-      createApi({
-        token: () => session?.token ?? null,
-        onUnauthenticated: () => {
-          saveSession(APP, null)
-          setSession(null)
-        },
-      }),
-    [session],
-  )
-  const changeLanguage = (next: Language) => {
-    rememberLanguage(next)
-    setLanguage(next)
-  }
-  useEffect(() => rememberLanguage(language), [language])
-
-  if (session === null)
-    return (
-      <LoginForm
-        t={t}
-        api={api}
-        title={t('operator.title')}
-        extra={<LanguageSwitch value={language} onChange={changeLanguage} />}
-        onLoggedIn={(next) => {
-          saveSession(APP, next)
-          setSession(next)
-        }}
-      />
-    )
   return (
-    <Terminal
-      t={t}
-      api={api}
-      session={session}
-      language={language}
-      onLanguage={changeLanguage}
-      onSignOut={() => {
-        saveSession(APP, null)
-        sessionStorage.removeItem(COUNTER_KEY)
-        setSession(null)
-      }}
-    />
+    <StaffApp
+      app={APP}
+      titleKey="operator.title"
+      onSignOut={() => sessionStorage.removeItem(COUNTER_KEY)}
+    >
+      {(props) => <Terminal {...props} />}
+    </StaffApp>
   )
 }
 
