@@ -30,7 +30,7 @@ const parts: Part[] = [
   {
     name: 'edge',
     entry: 'edge/src/main.ts',
-    env: { KQMS_DATA_DIR: process.env['KQMS_DATA_DIR'] ?? `${REPO}.data` },
+    env: { KQMS_DATA_DIR: process.env['KQMS_DATA_DIR'] ?? `${REPO}.data`, EDGE_DEMO: 'true' },
   },
 ]
 

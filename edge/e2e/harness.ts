@@ -68,6 +68,7 @@ export async function startE2e(): Promise<E2e> {
     EDGE_HTTP_HOST: '127.0.0.1',
     EDGE_MQTT_PORT: '0',
     EDGE_LOG_LEVEL: 'error',
+    EDGE_DEMO: 'true',
   })
   const edge = await startEdge({ config, log: createLogger({ level: 'error' }) })
   const url = edge.url

@@ -23,6 +23,7 @@ describe(loadConfig.name, () => {
     })
     expect(config.databasePath).toMatch(/\.data\/edge\/almaty-demo\.sqlite$/)
     expect(config.nodeId).toMatch(/^[0-9a-f]{16}$/)
+    expect(config.demo, 'no demo credentials unless asked for').toBe(false)
   })
 
   it('reports every problem at once, naming each setting', () => {

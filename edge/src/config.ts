@@ -41,8 +41,9 @@ const Settings = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(16 * 1024),
-  /** Seed the demo branch (catalogue, counters, operators, users) into an empty database. */
-  EDGE_DEMO: Bool.default(true),
+  /** Seed the demo branch (catalogue, counters, operators, users, devices with well-known secrets)
+   * into an empty database. Off by default: a real appliance must never carry demo credentials. */
+  EDGE_DEMO: Bool.default(false),
   /** Local time at which the business day is closed if still open. */
   EDGE_DAY_CLOSE_AT: z
     .string()

@@ -37,6 +37,7 @@ export async function startEdgeProcess(options: {
         EDGE_MQTT_PORT: '0',
         EDGE_HTTP_HOST: '127.0.0.1',
         EDGE_LOG_LEVEL: 'info',
+        EDGE_DEMO: 'true',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,6 +68,7 @@ export async function startTestEdge(
     EDGE_HTTP_HOST: '127.0.0.1',
     EDGE_HTTP_PORT: '0',
     EDGE_MQTT_PORT: '0',
+    EDGE_DEMO: 'true',
     ...options.env,
   })
   const config = {

@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       EDGE_HTTP_PORT: '0',
       EDGE_MQTT_PORT: '0',
       EDGE_LOG_LEVEL: 'warn',
+      EDGE_DEMO: 'true',
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
