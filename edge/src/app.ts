@@ -8,7 +8,7 @@ import type { EdgeConfig } from './config.js'
 import { DEMO_USERS, demoCommands } from './demo-branch.js'
 import { seedDemoDevices } from './demo-devices.js'
 import { openDatabase } from './db/open-database.js'
-import { findUserByLogin } from './db/user.store.js'
+import { findUserByLogin, listUsers } from './db/user.store.js'
 import { createHttpApp, startHttpServer } from './http/app.js'
 import { createUser } from './http/auth/users.js'
 import { createMetrics } from './http/metrics.js'
@@ -63,6 +63,22 @@ export async function startEdge(deps: {
   })
   const useCaseDeps = { clock, ids, log, runtime }
   if (config.demo) await seedDemo({ ...useCaseDeps, database, branchId: config.branchId })
+  if (config.bootstrapAdminPassword !== null && listUsers(database.db).length === 0) {
+    await createUser(
+      { ...useCaseDeps, database },
+      {
+        login: 'admin',
+        displayName: 'Branch administrator',
+        role: 'admin',
+        secret: config.bootstrapAdminPassword,
+        operatorId: null,
+      },
+    )
+    log.warn({ login: 'admin' }, 'bootstrap administrator created; change its password')
+  } else if (listUsers(database.db).length === 0)
+    log.warn(
+      'no users: set EDGE_BOOTSTRAP_ADMIN_PASSWORD (or EDGE_DEMO=true) to be able to sign in',
+    )
   const metrics = createMetrics({ runtime, clock })
   const devices = createDeviceRegistry({
     database,

@@ -44,6 +44,9 @@ const Settings = z.object({
   /** Seed the demo branch (catalogue, counters, operators, users, devices with well-known secrets)
    * into an empty database. Off by default: a real appliance must never carry demo credentials. */
   EDGE_DEMO: Bool.default(false),
+  /** First start of a real appliance: creates the `admin` login with this password when the
+   * database has no users (the provisioning CLI will take this over). No default. */
+  EDGE_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Local time at which the business day is closed if still open. */
   EDGE_DAY_CLOSE_AT: z
     .string()
@@ -128,6 +131,7 @@ function toConfig(s: z.infer<typeof Settings>) {
       staffRecheckMs: 30_000,
     },
     demo: s.EDGE_DEMO,
+    bootstrapAdminPassword: s.EDGE_BOOTSTRAP_ADMIN_PASSWORD ?? null,
     dayCloseAt: s.EDGE_DAY_CLOSE_AT,
     snapshotEvery: s.EDGE_SNAPSHOT_EVERY,
   }
