@@ -15,7 +15,7 @@ import type { DayScript, ScriptedCustomer, ScriptedOperator } from './script.js'
  */
 
 /** FIFO with lazy deletion (abandoned tickets are skipped when they reach the head). */
-class FifoLine {
+export class FifoLine {
   private readonly items: ScriptedCustomer[] = []
   private head = 0
   private readonly removed = new Set<number>()
@@ -48,6 +48,14 @@ class FifoLine {
     return null
   }
 
+  clone(): FifoLine {
+    const copy = new FifoLine()
+    copy.items.push(...this.items.slice(this.head))
+    for (const index of this.removed) copy.removed.add(index)
+    copy.count = this.count
+    return copy
+  }
+
   /** Remaining customers in order, emptying the line. */
   drain(): ScriptedCustomer[] {
     const rest: ScriptedCustomer[] = []
@@ -70,10 +78,10 @@ const universal = {
 }
 
 /** B1 and L1: a single pooled FIFO queue. */
-export function createPooledFifo(name: 'B1' | 'L1' = 'L1'): SimPolicy {
-  const line = new FifoLine()
+export function createPooledFifo(name: 'B1' | 'L1' = 'L1', line = new FifoLine()): SimPolicy {
   return {
     name,
+    fork: () => createPooledFifo(name, line.clone()),
     ...universal,
     signIn: noop,
     signOut: noop,
@@ -90,10 +98,19 @@ export function createPooledFifo(name: 'B1' | 'L1' = 'L1'): SimPolicy {
 }
 
 /** B0: per-counter lines, join the shortest line; a closed counter's line rejoins the others. */
-export function createShortestLine(script: DayScript): SimPolicy {
-  const lines = script.operators.map(() => new FifoLine())
-  const status = script.operators.map(() => ({ atWork: false, busy: false }))
-  const lineOf = new Map<number, number>()
+export function createShortestLine(
+  script: DayScript,
+  from?: {
+    lines: readonly FifoLine[]
+    status: readonly { atWork: boolean; busy: boolean }[]
+    lineOf: ReadonlyMap<number, number>
+  },
+): SimPolicy {
+  const lines = from?.lines.map((l) => l.clone()) ?? script.operators.map(() => new FifoLine())
+  const status =
+    from?.status.map((s) => ({ ...s })) ??
+    script.operators.map(() => ({ atWork: false, busy: false }))
+  const lineOf = new Map<number, number>(from?.lineOf ?? [])
 
   const join = (customer: ScriptedCustomer) => {
     const open = status.map((s, i) => (s.atWork ? i : -1)).filter((i) => i >= 0)
@@ -113,6 +130,7 @@ export function createShortestLine(script: DayScript): SimPolicy {
   return {
     name: 'B0',
     ...universal,
+    fork: () => createShortestLine(script, { lines, status, lineOf }),
     signIn(o) {
       const s = status[o.index]
       if (s) s.atWork = true
@@ -153,7 +171,7 @@ export function createShortestLine(script: DayScript): SimPolicy {
  */
 export function createDedicatedQueues(
   scenario: Pick<Scenario, 'services'> & { groups: readonly { services: readonly string[] }[] },
-  input: { script: DayScript; allocation: readonly number[] },
+  input: { script: DayScript; allocation: readonly number[]; lines?: readonly FifoLine[] },
 ): SimPolicy {
   const { groups } = scenario
   const groupOfService = new Map<string, number>()
@@ -168,10 +186,11 @@ export function createDedicatedQueues(
     throw new Error(
       `B2 allocation ${input.allocation.join('/')} does not use all ${input.script.operators.length} operators`,
     )
-  const lines = groups.map(() => new FifoLine())
+  const lines = input.lines?.map((l) => l.clone()) ?? groups.map(() => new FifoLine())
   return {
     name: 'B2',
     ...universal,
+    fork: () => createDedicatedQueues(scenario, { ...input, lines }),
     signIn: noop,
     signOut: noop,
     pause: noop,
@@ -198,14 +217,15 @@ export function createDedicatedQueues(
  */
 export function createShortestServiceFirst(
   scenario: Pick<Scenario, 'services'>,
-  options: { agingPerMinute?: number } = {},
+  options: { agingPerMinute?: number; waiting?: readonly ScriptedCustomer[] } = {},
 ): SimPolicy {
   const aging = options.agingPerMinute ?? 1
   const expected = new Map(scenario.services.map((s) => [s.id, s.meanMinutes]))
-  let waiting: ScriptedCustomer[] = []
+  let waiting: ScriptedCustomer[] = [...(options.waiting ?? [])]
   return {
     name: 'L2',
     ...universal,
+    fork: () => createShortestServiceFirst(scenario, { ...options, waiting }),
     signIn: noop,
     signOut: noop,
     pause: noop,

@@ -116,12 +116,40 @@ export function createEnginePolicy(
   script: DayScript,
   options: EnginePolicyOptions = {},
 ): EnginePolicy {
-  const predict = options.predict ?? true
-  const recordEvents = options.recordEvents ?? true
-  const selection = options.idleSelection ?? 'fewest-skills'
-  const events: QueueEvent[] = []
-  const customers = new Map<TicketId, ScriptedCustomer>()
   let state = emptyState()
+  const instant = (time: number) => (script.dayStart + time) as Instant
+  const configureAt = Math.max(0, script.open - 3_600_000)
+  const events: QueueEvent[] = []
+  for (const command of configurationCommands(scenario, {
+    operators: script.operators,
+    policy: options.policy ?? scenario.enginePolicy ?? DEFAULT_POLICY,
+  })) {
+    const produced = decide(state, command, instant(configureAt))
+    state = applyAll(state, produced)
+    events.push(...produced)
+  }
+  return engineFrom(
+    { scenario, script, options },
+    { state, customers: new Map(), events: (options.recordEvents ?? true) ? events : null },
+  )
+}
+
+/** The engine adapter continuing from `start` (a fresh day, or a fork of a running one). */
+function engineFrom(
+  context: { scenario: Scenario; script: DayScript; options: EnginePolicyOptions },
+  start: {
+    state: QueueState
+    customers: ReadonlyMap<TicketId, ScriptedCustomer>
+    /** The event log so far, or null when not recorded. */
+    events: QueueEvent[] | null
+  },
+): EnginePolicy {
+  const { scenario, script, options } = context
+  const predict = options.predict ?? true
+  const selection = options.idleSelection ?? 'fewest-skills'
+  const events = start.events
+  const customers = new Map(start.customers)
+  let state = start.state
 
   const instant = (time: number) => (script.dayStart + time) as Instant
   const run = (command: Command, time: number): QueueEvent[] => {
@@ -129,23 +157,22 @@ export function createEnginePolicy(
     if (produced.some((e) => e.type === 'DayClosedV1') && command.type !== 'CloseDay')
       throw new Error(`simulated day ${script.date} ran past local midnight: the engine closed it`)
     state = applyAll(state, produced)
-    if (recordEvents) events.push(...produced)
+    if (events) events.push(...produced)
     return produced
   }
-
-  const configureAt = Math.max(0, script.open - 3_600_000)
-  for (const command of configurationCommands(scenario, {
-    operators: script.operators,
-    policy: options.policy ?? scenario.enginePolicy ?? DEFAULT_POLICY,
-  }))
-    run(command, configureAt)
 
   const operatorId = (o: ScriptedOperator) => o.id as OperatorId
   const speed = scenario.speedByLevel
   return {
     name: 'T',
-    events,
+    events: events ?? [],
     state: () => state,
+    // The engine state is immutable: a fork shares it and diverges from here.
+    fork: () =>
+      engineFrom(
+        { scenario, script, options: { ...options, predict: false, recordEvents: false } },
+        { state, customers, events: null },
+      ),
     signIn: (o, now) =>
       run({ type: 'SignIn', operatorId: operatorId(o), counterId: counterIdOf(o) }, now),
     signOut: (o, now) => run({ type: 'SignOut', operatorId: operatorId(o) }, now),

@@ -18,6 +18,19 @@ export class EventQueue<TEvent> {
     return this.heap.length
   }
 
+  /**
+   * An independent copy holding the scheduled items that pass `keep` (all by default), with the
+   * same keys, so the copy pops them in the same order; later pushes continue the sequence.
+   */
+  clone(keep: (item: Scheduled<TEvent>) => boolean = () => true): EventQueue<TEvent> {
+    const copy = new EventQueue<TEvent>()
+    // A sorted array is a valid binary heap.
+    for (const item of this.heap.filter(keep).sort((a, b) => (before(a, b) ? -1 : 1)))
+      copy.heap.push(item)
+    copy.sequence = this.sequence
+    return copy
+  }
+
   push(time: number, rank: number, event: TEvent): void {
     const item = { time, rank, sequence: this.sequence++, event }
     const heap = this.heap

@@ -5,6 +5,8 @@ import {
   createShortestLine,
   createShortestServiceFirst,
 } from './baselines.js'
+import { dailyServiceLevel, DEFAULT_SLA, type PolicyRunner, type SlaTarget } from './capacity.js'
+import { simulateDayWithClairvoyant, type ClairvoyantOptions } from './clairvoyant.js'
 import { createEnginePolicy, type IdleSelection } from './engine-policy.js'
 import type { SimPolicy } from './policy.js'
 import { meanServiceMinutes, serviceGroups, staffCount, type Scenario } from './scenario.js'
@@ -27,6 +29,8 @@ export interface PolicySpec {
   readonly allocation?: readonly number[]
   /** L2: aging points per minute against expected service minutes (default 1). */
   readonly agingPerMinute?: number
+  /** Also estimate the clairvoyant ETA floor for a sample of arrivals (`clairvoyant.ts`). */
+  readonly clairvoyant?: ClairvoyantOptions
 }
 
 export function simulateOptionsOf(scenario: Scenario): SimulateOptions {
@@ -87,9 +91,88 @@ export function runPolicy(
   input: { spec: PolicySpec; scripts: readonly DayScript[] },
 ): DayResult[] {
   const options = simulateOptionsOf(scenario)
-  return input.scripts.map((script) =>
-    simulateDay(script, createPolicy(scenario, { spec: input.spec, script }), options),
-  )
+  const clairvoyant = input.spec.clairvoyant
+  return input.scripts.map((script) => {
+    const policy = createPolicy(scenario, { spec: input.spec, script })
+    return clairvoyant
+      ? simulateDayWithClairvoyant(scenario, { script, policy, options, clairvoyant })
+      : simulateDay(script, policy, options)
+  })
+}
+
+/** A `PolicyRunner` (capacity and staffing searches) for a policy spec. */
+export const policyRunner =
+  (spec: PolicySpec): PolicyRunner =>
+  (scenario, scripts) =>
+    runPolicy(scenario, { spec, scripts })
+
+export interface BestDedicatedOptions {
+  readonly sla?: SlaTarget
+  /**
+   * 'exhaustive' (default): every allocation. 'local': hill-climbing from the previous call's best
+   * allocation (else the work-proportional one), moving one operator between two groups while the
+   * service level improves: about 7–20 allocations instead of up to 55 (L), but a local optimum,
+   * so check the decisive grid point exhaustively (`pnpm bench:policy` does). Small branches
+   * (≤ 12 allocations) are always searched exhaustively.
+   */
+  readonly search?: 'exhaustive' | 'local'
+}
+
+/**
+ * B2 at its best for an SLA: allocations of the scenario's staff are simulated on the same days
+ * and the one with the highest mean daily service level is kept (searched anew for every demand
+ * level and headcount, on the very days it is measured on: this favours B2).
+ */
+export function bestDedicatedRunner(options: BestDedicatedOptions = {}): PolicyRunner {
+  const sla = options.sla ?? DEFAULT_SLA
+  let last: readonly number[] | null = null
+  return (scenario, scripts) => {
+    const total = staffCount(scenario)
+    const groups = serviceGroups(scenario).length
+    const all = allocations(total, groups)
+    if (all.length === 0) throw new Error('no B2 allocation: fewer operators than service groups')
+    // Only levels are remembered: the days of all allocations would not fit in memory (L: 55 ×
+    // 100 days). A remembered allocation is never better than the best so far, so never needed.
+    const seen = new Map<string, number>()
+    const evaluate = (allocation: readonly number[]) => {
+      const key = allocation.join('/')
+      const known = seen.get(key)
+      if (known !== undefined) return { level: known, days: [] as readonly DayResult[] }
+      const days = runPolicy(scenario, { spec: { name: 'B2', allocation }, scripts })
+      const level = days.reduce((sum, d) => sum + dailyServiceLevel(d, sla), 0) / days.length
+      seen.set(key, level)
+      return { level, days }
+    }
+    if (options.search !== 'local' || all.length <= 12) {
+      let best: { level: number; days: readonly DayResult[] } | null = null
+      for (const allocation of all) {
+        const r = evaluate(allocation)
+        if (best === null || r.level > best.level) best = r
+      }
+      if (!best) throw new Error('no B2 allocation')
+      return best.days
+    }
+    let current: readonly number[] =
+      last?.length === groups && last.reduce((a, b) => a + b, 0) === total
+        ? last
+        : defaultAllocation(scenario)
+    let best = evaluate(current)
+    for (;;) {
+      let step: { allocation: number[]; level: number; days: readonly DayResult[] } | null = null
+      for (let from = 0; from < groups; from++)
+        for (let to = 0; to < groups; to++) {
+          if (from === to || (current[from] ?? 0) <= 1) continue
+          const next = current.map((n, g) => n + (g === to ? 1 : g === from ? -1 : 0))
+          const r = evaluate(next)
+          if (r.level > (step ?? best).level) step = { allocation: next, ...r }
+        }
+      if (!step) break
+      current = step.allocation
+      best = step
+    }
+    last = current
+    return best.days
+  }
 }
 
 /** All ways to give every group at least one of `total` operators. */
@@ -173,9 +256,11 @@ export function comparePolicies(
     policies: readonly PolicyName[]
     engine?: Omit<PolicySpec, 'name'>
     allocation?: readonly number[]
+    /** The days to run (e.g. read back from stored scripts); default: drawn from the seed. */
+    scripts?: readonly DayScript[]
   },
 ): Comparison {
-  const scripts = generateDays(scenario, input)
+  const scripts = input.scripts ?? generateDays(scenario, input)
   let allocation: readonly number[] | null = null
   if (input.policies.includes('B2'))
     allocation = input.allocation ?? searchAllocation(scenario, scripts).best.allocation

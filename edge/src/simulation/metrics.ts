@@ -42,10 +42,13 @@ export interface Summary extends WaitStats {
   readonly byService: Readonly<Record<string, WaitStats>>
   /** Highest per-service mean wait / overall mean wait (fairness target: ≤ 3). */
   readonly worstServiceRatio: number
-  readonly prediction: {
-    readonly policy: PredictionStats | null
-    readonly queueLength: PredictionStats | null
-  }
+  /** ETA predictors over the tickets that queued (design/queueing.md §2.2, §5.4). */
+  readonly prediction: PredictionSet
+  /**
+   * The same predictors over the clairvoyant sample only (null without one): the like-for-like
+   * comparison with the floor.
+   */
+  readonly predictionOnSample: PredictionSet | null
   /** Share of appointments called within 5 minutes of their slot (or arrival, if late). */
   readonly appointmentPunctuality: number | null
   /** Operator minutes lost on ghost tickets per day. */
@@ -55,6 +58,43 @@ export interface Summary extends WaitStats {
   /** Little's law over the whole day: time-average queue length and λ · mean queue time. */
   readonly little: { readonly queueLength: number; readonly arrivalRateTimesWait: number }
   readonly days: number
+}
+
+export const PREDICTORS = [
+  'policy',
+  'queueLength',
+  'headOfLine',
+  'lastToEnter',
+  'clairvoyant',
+  'clairvoyantMedian',
+] as const
+export type Predictor = (typeof PREDICTORS)[number]
+export type PredictionSet = Readonly<Record<Predictor, PredictionStats | null>>
+
+/** Display names: the engine's forward replay, QL, HOL, LES and the clairvoyant floor. */
+export const PREDICTOR_LABELS: Readonly<Record<Predictor, string>> = {
+  policy: 'engine (predictWaits)',
+  queueLength: 'QL',
+  headOfLine: 'HOL',
+  lastToEnter: 'LES',
+  clairvoyant: 'clairvoyant mean',
+  clairvoyantMedian: 'clairvoyant median',
+}
+
+const PREDICTED: Readonly<Record<Predictor, (t: TicketRecord) => number | null>> = {
+  policy: (t) => t.predictedByPolicy,
+  queueLength: (t) => t.predictedByQueueLength,
+  headOfLine: (t) => t.predictedByHeadOfLine,
+  lastToEnter: (t) => t.predictedByLastToEnter,
+  clairvoyant: (t) => t.predictedByClairvoyant,
+  clairvoyantMedian: (t) => t.predictedByClairvoyantMedian,
+}
+
+/** Every predictor's errors over the tickets that queued. */
+export function predictionSet(tickets: readonly TicketRecord[]): PredictionSet {
+  const set = {} as Record<Predictor, PredictionStats | null>
+  for (const p of PREDICTORS) set[p] = predictionStats(tickets, PREDICTED[p])
+  return set
 }
 
 /** Percentile by the nearest-rank method on a sorted array. */
@@ -187,10 +227,10 @@ export function summarize(days: readonly DayResult[]): Summary {
     byService,
     worstServiceRatio:
       serviceMeans.length > 0 ? Math.max(...serviceMeans) / overall.meanWait : Number.NaN,
-    prediction: {
-      policy: predictionStats(tickets, (t) => t.predictedByPolicy),
-      queueLength: predictionStats(tickets, (t) => t.predictedByQueueLength),
-    },
+    prediction: predictionSet(tickets),
+    predictionOnSample: tickets.some((t) => t.predictedByClairvoyant !== null)
+      ? predictionSet(tickets.filter((t) => t.predictedByClairvoyant !== null))
+      : null,
     appointmentPunctuality:
       appointments.length === 0
         ? null

@@ -28,6 +28,11 @@ export interface SimPolicy {
   abandon(customer: ScriptedCustomer, now: number): void
   /** Service-time multiplier of this operator for this customer (1 for universal operators). */
   speedFactor(operator: ScriptedOperator, customer: ScriptedCustomer): number
+  /**
+   * An independent copy that continues from the current state (the clairvoyant floor forks the
+   * day, `simulator.ts`). Copies need not predict waits.
+   */
+  fork(): SimPolicy
 }
 
 export interface IdleOperator {

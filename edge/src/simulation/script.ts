@@ -9,10 +9,10 @@ import {
   gamma,
   lognormal,
   pickWeighted,
-  poissonProcess,
   standardNormal,
+  thinnedPoisson,
 } from './distributions.js'
-import { streamFor } from './random.js'
+import { streamFor, type Rng } from './random.js'
 import {
   peakRatePerMinute,
   serviceMixByClass,
@@ -78,76 +78,58 @@ export interface DayScript {
 const MINUTE = 60_000
 const DAY_MS = 86_400_000
 
-export function generateDay(
-  scenario: Scenario,
-  options: { seed: number; replication: number },
-): DayScript {
+export interface GenerateOptions {
+  readonly seed: number
+  readonly replication: number
+  /**
+   * Nested demand (capacity-at-SLA searches): thin the arrivals from the rate of this demand
+   * multiplier (≥ the scenario's) and key customers by candidate number, so a day at a higher
+   * multiplier has the same customers plus more (design/queueing.md §5.4 "common grid, under
+   * CRN"). Without it (the default) customers are keyed by arrival number.
+   */
+  readonly nestedUpTo?: number
+}
+
+export function generateDay(scenario: Scenario, options: GenerateOptions): DayScript {
   const { seed, replication } = options
   const date = dateOf(scenario.startDate, replication)
   const weekday = weekdayOf(date)
   const open = toMinutes(scenario.hours.open)
   const close = toMinutes(scenario.hours.close)
   const dayFactor = dayFactorOf(scenario, { seed, replication, date, weekday })
-  const profile = scenario.arrivals.hourlyProfile
-  const peak = Math.max(...profile)
-  const peakRate = peakRatePerMinute(scenario) * dayFactor
-  const surge = (t: number): number =>
-    scenario.arrivals.surges
-      .filter((s) => toMinutes(s.from) <= t && t < toMinutes(s.to))
-      .reduce((f, s) => f * s.factor, 1)
-  const maxSurge = scenario.arrivals.surges.reduce((f, s) => f * Math.max(1, s.factor), 1)
-  const times = poissonProcess(streamFor([seed, replication, 'arrivals']), {
-    rate: (t) => ((peakRate * (profile[Math.floor((t - open) / 60)] ?? 0)) / peak) * surge(t),
-    maxRate: peakRate * maxSurge,
+  const arrivals = arrivalRateOf(scenario, dayFactor)
+  const ceiling = options.nestedUpTo
+  if (ceiling !== undefined && ceiling < scenario.arrivals.demandMultiplier)
+    throw new RangeError(
+      `nestedUpTo ${ceiling} is below the demand multiplier ${scenario.arrivals.demandMultiplier}`,
+    )
+  const kept = thinnedPoisson(streamFor([seed, replication, 'arrivals']), {
+    rate: arrivals.rate,
+    // The same bound, bit for bit, at every multiplier up to the ceiling.
+    maxRate:
+      ceiling === undefined
+        ? arrivals.maxRate
+        : arrivalRateOf(
+            { ...scenario, arrivals: { ...scenario.arrivals, demandMultiplier: ceiling } },
+            dayFactor,
+          ).maxRate,
     from: open,
     to: close,
   })
 
-  const mix = serviceMixByClass(scenario)
-  const classShares = PRIORITY_CLASSES.map((c) => scenario.classes[c].share)
+  const context = customerContext(scenario)
   const customers: ScriptedCustomer[] = []
   let appointmentNoShows = 0
-  times.forEach((t, index) => {
-    const rng = streamFor([seed, replication, 'customer', index])
-    const priorityClass = PRIORITY_CLASSES[pickWeighted(rng, classShares)] ?? 'regular'
-    const service = scenario.services[pickWeighted(rng, mix[priorityClass])]
-    if (!service) throw new Error('no service drawn')
-    const mean = service.meanMinutes * scenario.workMultiplier
-    const workMinutes =
-      service.distribution === 'exponential'
-        ? exponential(rng, mean)
-        : lognormal(rng, { mean, cv: service.cv })
-    const patienceMean = scenario.classes[priorityClass].patienceMinutes
-    const patienceMinutes =
-      patienceMean === null
-        ? null
-        : scenario.patience.distribution === 'exponential'
-          ? exponential(rng, patienceMean)
-          : lognormal(rng, { mean: patienceMean, cv: scenario.patience.cv })
-    const isGhost = rng.next() < scenario.ghostShare
-    const punctuality = standardNormal(rng) * scenario.appointments.punctualitySdMinutes
-    const bookedButAbsent = rng.next() < scenario.appointments.noShowShare
-    const tieBreak = rng.next()
-    const isAppointment = priorityClass === 'appointment'
-    if (isAppointment && bookedButAbsent) {
-      appointmentNoShows++
-      return
-    }
-    const arrivalMinutes = isAppointment
-      ? Math.min(close - 1 / MINUTE, Math.max(open, t + punctuality))
-      : t
-    customers.push({
+  kept.forEach(({ time, candidate }, arrivalNumber) => {
+    const index = options.nestedUpTo === undefined ? arrivalNumber : candidate
+    const drawn = drawCustomer(context, {
+      rng: streamFor([seed, replication, 'customer', index]),
+      time,
       index,
       ticketId: ticketIdOf({ seed, replication, index }),
-      arrival: Math.round(arrivalMinutes * MINUTE),
-      serviceId: service.id,
-      priorityClass,
-      work: Math.max(1000, Math.round(workMinutes * MINUTE)),
-      patience: patienceMinutes === null ? null : Math.round(patienceMinutes * MINUTE),
-      isGhost,
-      appointmentSlot: isAppointment ? Math.round(t * MINUTE) : null,
-      tieBreak,
     })
+    if (drawn === null) appointmentNoShows++
+    else customers.push(drawn)
   })
   customers.sort((a, b) => a.arrival - b.arrival || a.index - b.index)
 
@@ -162,12 +144,106 @@ export function generateDay(
     close: close * MINUTE,
     dayFactor,
     customers,
-    operators: operatorsOf(scenario),
+    operators: scriptedOperators(scenario),
     appointmentNoShows,
   }
 }
 
-function operatorsOf(scenario: Scenario): ScriptedOperator[] {
+/**
+ * The arrival rate of a day with the given day factor (per minute; t in minutes after midnight)
+ * and its maximum, the thinning bound.
+ */
+export function arrivalRateOf(
+  scenario: Scenario,
+  dayFactor: number,
+): { rate: (t: number) => number; maxRate: number } {
+  const open = toMinutes(scenario.hours.open)
+  const profile = scenario.arrivals.hourlyProfile
+  const peak = Math.max(...profile)
+  const peakRate = peakRatePerMinute(scenario) * dayFactor
+  const surge = (t: number): number =>
+    scenario.arrivals.surges
+      .filter((s) => toMinutes(s.from) <= t && t < toMinutes(s.to))
+      .reduce((f, s) => f * s.factor, 1)
+  const maxSurge = scenario.arrivals.surges.reduce((f, s) => f * Math.max(1, s.factor), 1)
+  return {
+    rate: (t) => ((peakRate * (profile[Math.floor((t - open) / 60)] ?? 0)) / peak) * surge(t),
+    maxRate: peakRate * maxSurge,
+  }
+}
+
+/** What `drawCustomer` needs of the scenario, computed once per day. */
+export interface CustomerContext {
+  readonly scenario: Scenario
+  readonly mix: Record<PriorityClass, number[]>
+  readonly classShares: readonly number[]
+  /** Opening and closing time, minutes after midnight. */
+  readonly open: number
+  readonly close: number
+}
+
+export function customerContext(scenario: Scenario): CustomerContext {
+  return {
+    scenario,
+    mix: serviceMixByClass(scenario),
+    classShares: PRIORITY_CLASSES.map((c) => scenario.classes[c].share),
+    open: toMinutes(scenario.hours.open),
+    close: toMinutes(scenario.hours.close),
+  }
+}
+
+/**
+ * One customer's attributes from his own substream (always the same number of draws), for an
+ * arrival (an appointment's slot) at `time` minutes. Null: a booked appointment that never comes.
+ * `punctual` drops the appointment's punctuality noise (arrival = slot).
+ */
+export function drawCustomer(
+  context: CustomerContext,
+  input: { rng: Rng; time: number; index: number; ticketId: TicketId; punctual?: boolean },
+): ScriptedCustomer | null {
+  const { scenario, open, close } = context
+  const { rng, time: t } = input
+  const priorityClass = PRIORITY_CLASSES[pickWeighted(rng, context.classShares)] ?? 'regular'
+  const service = scenario.services[pickWeighted(rng, context.mix[priorityClass])]
+  if (!service) throw new Error('no service drawn')
+  const mean = service.meanMinutes * scenario.workMultiplier
+  const workMinutes =
+    service.distribution === 'exponential'
+      ? exponential(rng, mean)
+      : lognormal(rng, { mean, cv: service.cv })
+  const patienceMean = scenario.classes[priorityClass].patienceMinutes
+  const patienceMinutes =
+    patienceMean === null
+      ? null
+      : scenario.patience.distribution === 'exponential'
+        ? exponential(rng, patienceMean)
+        : lognormal(rng, { mean: patienceMean, cv: scenario.patience.cv })
+  const isGhost = rng.next() < scenario.ghostShare
+  const punctuality = standardNormal(rng) * scenario.appointments.punctualitySdMinutes
+  const bookedButAbsent = rng.next() < scenario.appointments.noShowShare
+  const tieBreak = rng.next()
+  const isAppointment = priorityClass === 'appointment'
+  if (isAppointment && bookedButAbsent) return null
+  const arrivalMinutes =
+    isAppointment && input.punctual !== true
+      ? Math.min(close - 1 / MINUTE, Math.max(open, t + punctuality))
+      : t
+  return {
+    index: input.index,
+    ticketId: input.ticketId,
+    arrival: Math.round(arrivalMinutes * MINUTE),
+    serviceId: service.id,
+    priorityClass,
+    work: Math.max(1000, Math.round(workMinutes * MINUTE)),
+    patience: patienceMinutes === null ? null : Math.round(patienceMinutes * MINUTE),
+    isGhost,
+    appointmentSlot: isAppointment ? Math.round(t * MINUTE) : null,
+    tieBreak,
+  }
+}
+
+/** The scenario's operators with their shifts and breaks (part of every day's script). */
+export function scriptedOperators(scenario: Scenario): ScriptedOperator[] {
   const breaks = scenario.breaks
   return staffList(scenario).map((member) => {
     let start: number | null = null

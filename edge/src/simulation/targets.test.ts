@@ -25,11 +25,16 @@ describe(checkTargets.name, () => {
       meanServiceMinutes: 9,
       meanPatienceMinutes: 30,
     })
-    const checks = checkTargets(scenario, { engine, ratios: { vsB2: 0.7, vsB0: 1.01, vsL1: 1.1 } })
+    const checks = checkTargets(scenario, {
+      engine,
+      ratios: { vsB2: 0.7, vsB0: 1.01, vsL1: 1.1 },
+      capacityVsB2: 1.03,
+    })
     const missed = checks.filter((c) => !c.pass).map(formatCheck)
     expect(missed).toEqual([
       'mean wait / B0 1.01 (≤ 1.00)',
       'abandonment + ghosts 6.0% (≤ 5.0%)',
+      'capacity at SLA / B2 1.03 (≥ 1.05)',
       'ETA MAE 2.1 min (≤ 2.0 min)',
     ])
   })

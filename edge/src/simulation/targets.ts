@@ -42,7 +42,12 @@ export const dayTypeOf = (scenario: Scenario): DayType =>
 
 export function checkTargets(
   scenario: Scenario,
-  input: { engine: Summary; ratios: PolicyRatios },
+  input: {
+    engine: Summary
+    ratios: PolicyRatios
+    /** Engine / best-B2 capacity at SLA (`capacity.ts`), when measured. */
+    capacityVsB2?: number | null
+  },
 ): TargetCheck[] {
   const { engine, ratios } = input
   const small = staffCount(scenario) < 8
@@ -78,6 +83,9 @@ export function checkTargets(
     ]),
     atMost('worst service mean / mean', engine.worstServiceRatio, [3, 'ratio']),
   ]
+  // Capacity at SLA vs best B2 ≥ +5% (stretch +15%) on normal and busy days; no gate at peaks.
+  if (!peak && input.capacityVsB2 !== undefined && input.capacityVsB2 !== null)
+    checks.push(atLeast('capacity at SLA / B2', input.capacityVsB2, [1.05, 'ratio']))
   const eta = engine.prediction.policy
   if (eta) {
     checks.push(

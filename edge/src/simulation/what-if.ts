@@ -508,6 +508,10 @@ function toRecord(t: RecordedTicket, dayStart: number): TicketRecord {
     operatorIndex: null,
     predictedByPolicy: null,
     predictedByQueueLength: null,
+    predictedByHeadOfLine: null,
+    predictedByLastToEnter: null,
+    predictedByClairvoyant: null,
+    predictedByClairvoyantMedian: null,
     waitingAtIssue: 0,
     appointmentSlot: null,
   }
