@@ -8,7 +8,7 @@ import type { EdgeConfig } from './config.js'
 import { DEMO_USERS, demoCommands } from './demo-branch.js'
 import { seedDemoDevices } from './demo-devices.js'
 import { openDatabase } from './db/open-database.js'
-import { findUserByLogin, listUsers } from './db/user.store.js'
+import { deleteExpiredSessions, findUserByLogin, listUsers } from './db/user.store.js'
 import { createHttpApp, startHttpServer } from './http/app.js'
 import { createUser } from './http/auth/users.js'
 import { createMetrics } from './http/metrics.js'
@@ -115,6 +115,12 @@ export async function startEdge(deps: {
     dayCloseAt: config.dayCloseAt,
     everyMs: 15_000,
   })
+  // Expired staff sessions are refused on use; this only keeps the table small.
+  const sessionSweep = setInterval(() => {
+    const removed = deleteExpiredSessions(database.db, clock.now())
+    if (removed > 0) log.info({ removed }, 'expired sessions removed')
+  }, 3_600_000)
+  sessionSweep.unref()
   log.info(
     { url: server.url, port: server.port, branchId: config.branchId, mqttPort: mqtt.tcpPort },
     'http listening',
@@ -123,6 +129,7 @@ export async function startEdge(deps: {
   const stop = async () => {
     const steps: [string, () => unknown][] = [
       ['housekeeping', () => housekeeping.stop()],
+      ['session sweep', () => clearInterval(sessionSweep)],
       ['mqtt over websocket', () => mqtt.closeWebSockets()],
       ['http', () => server.stop()],
       ['mqtt', () => mqtt.stop()],
