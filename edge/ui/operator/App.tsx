@@ -554,41 +554,29 @@ function Dialogs(props: {
   switch (dialog.kind) {
     case 'finish':
       return (
-        <Dialog title={t('operator.finishWith')} onClose={close}>
-          <div className="choice-grid">
-            {FINISH_OUTCOMES.map((outcome, i) => (
-              <button
-                key={outcome}
-                type="button"
-                className={`btn${i === 0 ? ' btn-primary' : ''}`}
-                data-outcome={outcome}
-                disabled={ui.pending !== null}
-                onClick={() => props.submit.finish(outcome)}
-              >
-                {t(`outcome.${outcome}`)}
-              </button>
-            ))}
-          </div>
-        </Dialog>
+        <ChoiceDialog
+          title={t('operator.finishWith')}
+          onClose={close}
+          choices={FINISH_OUTCOMES.map((outcome) => ({
+            value: outcome,
+            label: t(`outcome.${outcome}`),
+          }))}
+          attribute="data-outcome"
+          highlightFirst
+          disabled={ui.pending !== null}
+          onChoose={(outcome) => props.submit.finish(outcome)}
+        />
       )
     case 'pause':
       return (
-        <Dialog title={t('operator.pauseWith')} onClose={close}>
-          <div className="choice-grid">
-            {PAUSE_REASONS.map((reason) => (
-              <button
-                key={reason}
-                type="button"
-                className="btn"
-                data-reason={reason}
-                disabled={ui.pending !== null}
-                onClick={() => props.submit.pause(reason)}
-              >
-                {t(`pause.${reason}`)}
-              </button>
-            ))}
-          </div>
-        </Dialog>
+        <ChoiceDialog
+          title={t('operator.pauseWith')}
+          onClose={close}
+          choices={PAUSE_REASONS.map((reason) => ({ value: reason, label: t(`pause.${reason}`) }))}
+          attribute="data-reason"
+          disabled={ui.pending !== null}
+          onChoose={(reason) => props.submit.pause(reason)}
+        />
       )
     case 'transfer':
       return (
@@ -634,4 +622,35 @@ function Dialogs(props: {
         </Dialog>
       )
   }
+}
+
+/** A dialog of choices (finish outcome, pause reason), optionally with the first highlighted. */
+function ChoiceDialog<TValue extends string>(props: {
+  title: string
+  onClose: () => void
+  choices: readonly { value: TValue; label: string }[]
+  /** The data attribute that names each choice (for tests and styling). */
+  attribute: 'data-outcome' | 'data-reason'
+  highlightFirst?: boolean
+  disabled: boolean
+  onChoose: (value: TValue) => void
+}) {
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <div className="choice-grid">
+        {props.choices.map((choice, i) => (
+          <button
+            key={choice.value}
+            type="button"
+            className={`btn${i === 0 && props.highlightFirst ? ' btn-primary' : ''}`}
+            {...{ [props.attribute]: choice.value }}
+            disabled={props.disabled}
+            onClick={() => props.onChoose(choice.value)}
+          >
+            {choice.label}
+          </button>
+        ))}
+      </div>
+    </Dialog>
+  )
 }
