@@ -50,7 +50,7 @@ const PURE_GLOBALS = ['process', 'crypto', 'performance'].map((name) => ({
  * `group`: `group: ['mqtt']` would also match shared's own `../mqtt/topics.js`.
  */
 const IO_MODULES = {
-  regex: String.raw`^(?:node:.*|better-sqlite3|drizzle-orm(?:/.*)?|hono(?:/.*)?|@hono/.*|aedes|mqtt|pino(?:/.*)?)$`,
+  regex: String.raw`^(?:node:.*|better-sqlite3|drizzle-orm(?:/.*)?|hono(?:/.*)?|@hono/.*|aedes|mqtt|pino(?:/.*)?|pg|@electric-sql/.*|serialport|@serialport/.*|node-hid|@napi-rs/.*)$`,
   message: 'Pure code: do I/O in usecases/ or an adapter.',
 }
 
@@ -207,8 +207,8 @@ export default defineConfig(
 
   {
     name: 'kqms/web-apps',
-    files: ['edge/ui/**/*.{ts,tsx}'],
-    ignores: ['edge/ui/vite.config.ts'],
+    files: ['edge/ui/**/*.{ts,tsx}', 'cloud/console/**/*.{ts,tsx}'],
+    ignores: ['edge/ui/vite.config.ts', 'cloud/console/vite.config.ts'],
     extends: [reactHooks.configs.flat.recommended],
   },
 
@@ -239,6 +239,28 @@ export default defineConfig(
       ]),
     },
   })),
+
+  {
+    name: 'kqms/cloud-console',
+    files: ['cloud/console/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'pg', '@electric-sql/*', 'drizzle-orm*', 'hono', 'hono/*', 'pino'],
+              message: 'Browser code: reach the cloud over HTTP.',
+            },
+            {
+              regex: String.raw`^(?:\.\./)+(?:src|test)/`,
+              message: 'The console uses the @kqms/shared contracts, not the cloud source.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 
   // Last: turns off the formatting rules that Prettier owns.
   prettier,

@@ -19,7 +19,13 @@ export default defineConfig({
       packageProject('shared'),
       // Real SQLite, broker and HTTP in-process: slower than pure unit tests on 2 cores.
       packageProject('edge', { testTimeout: 30_000, hookTimeout: 30_000 }),
-      packageProject('cloud', { testTimeout: 30_000, hookTimeout: 30_000 }),
+      // PGlite everywhere, and a throwaway PostgreSQL cluster as well when its binaries exist
+      // (always under CI=true): cloud/test/postgres-cluster.ts.
+      packageProject('cloud', {
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+        globalSetup: ['cloud/test/postgres-cluster.ts'],
+      }),
       // View-state reducers of the web apps: pure, no DOM.
       { extends: true, test: { name: 'edge-ui', include: ['edge/ui/**/*.test.ts'] } },
       // The web apps in Debian's Chromium against a real appliance; the UI is built first.
@@ -33,7 +39,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      packageProject('firmware-bridge'),
+      // The cloud console in Debian's Chromium against a real cloud service; built first.
+      {
+        extends: true,
+        test: {
+          name: 'cloud-e2e',
+          include: ['cloud/e2e/**/*.test.ts'],
+          globalSetup: ['cloud/e2e/build-console.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      // Real serial ports through socat PTY pairs with simulators on the far end.
+      packageProject('firmware-bridge', { testTimeout: 30_000, hookTimeout: 30_000 }),
       packageProject('provisioning'),
     ],
   },

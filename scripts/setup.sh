@@ -22,6 +22,9 @@ APT_PACKAGES=(
   chromium          # the web apps' end-to-end tests (playwright-core drives /usr/bin/chromium)
   espeak-ng         # the hall display's spoken calls in kk, ru and en (rendered by the appliance)
   fonts-dejavu-core # Kazakh Cyrillic glyphs for headless Chromium's screenshots
+  socat             # PTY pairs: the bridge's serial links talk to device simulators in tests and the demo
+  libusb-1.0-0      # node-hid's run-time library (card readers, HID call buttons)
+  postgresql        # the cloud's tests run on a throwaway PostgreSQL cluster as well as on PGlite
 )
 # ─────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,3 +1,4 @@
 export * from './identity.js'
 export * from './topics.js'
 export * from './messages.js'
+export * from './printer.js'

@@ -169,11 +169,17 @@ export type ButtonKey = z.infer<typeof ButtonKey>
 export const ButtonEvent = z.object({ ...eventBase, key: ButtonKey })
 export type ButtonEvent = z.infer<typeof ButtonEvent>
 
-/** `dev/{deviceId}/event/card`: a keyed hash of a card (never the card number itself). */
+/**
+ * `dev/{deviceId}/event/card`: a keyed hash of a card and its masked number (first 6 and last 4
+ * digits, PCI DSS 3.4) — never the card number itself.
+ */
 export const CardEvent = z.object({
   ...eventBase,
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an HMAC-SHA-256 in base64url'),
   tokenKeyId: z.string().min(1).max(64),
+  masked: z.string().regex(/^\d{6}\*{2,9}\d{4}$/, 'must show at most the first 6 and last 4 digits'),
+  /** How the card was read. */
+  source: z.enum(['magstripe', 'chip', 'contactless']),
 })
 export type CardEvent = z.infer<typeof CardEvent>
 
