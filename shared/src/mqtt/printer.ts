@@ -72,7 +72,7 @@ export const PrintTicketArgs = z.object({
     .object({ low: z.number().int().nonnegative(), high: z.number().int().nonnegative() })
     .nullable(),
   /** The status page the ticket's QR code opens. */
-  statusUrl: z.url().max(300),
+  statusUrl: z.url({ protocol: /^https?$/ }).max(300),
   /** Appointment tickets: the booked time. */
   appointmentAt: Millis.optional(),
 })

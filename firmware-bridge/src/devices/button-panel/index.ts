@@ -1,0 +1,1 @@
+export { buttonPanelDriver, ButtonPanelOptions } from './button-panel.driver.js'

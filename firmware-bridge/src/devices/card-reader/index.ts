@@ -1,0 +1,6 @@
+export { cardReaderDriver, CardReaderOptions } from './card-reader.driver.js'
+export { parseSwipe, isLuhnValid } from './track-parser.js'
+export type { TrackParseResult, TrackRejectReason } from './track-parser.js'
+export { toCardToken, toMaskedPan, parseTokenKey } from './card-token.js'
+export { createKeyboardReportDecoder, toKeyboardReports } from './keyboard-report.js'
+export { HidPosLayout, toHidPosReport } from './hid-pos-report.js'

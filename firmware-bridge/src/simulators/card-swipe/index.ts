@@ -1,0 +1,11 @@
+export {
+  CardSwipeSimulator,
+  runSerialCardSwipeSimulator,
+  toSwipeText,
+  toTracks,
+} from './card-swipe.simulator.js'
+export type {
+  CardSwipeSimulatorOptions,
+  SerialCardSwipeSimulator,
+  SwipeOptions,
+} from './card-swipe.simulator.js'
