@@ -1,6 +1,7 @@
 import type { Language } from '@kqms/shared/domain'
 import { translate } from '@kqms/shared/i18n'
-import { topics } from '@kqms/shared/mqtt'
+import { CommandEnvelope, topics, type PrinterState } from '@kqms/shared/mqtt'
+import { connectAsync, type MqttClient } from 'mqtt'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoDeviceSecret } from '../src/demo-devices.js'
@@ -27,6 +28,72 @@ interface AudioEntry {
   url: string
   event: string
 }
+const PRINTER_OK: Omit<PrinterState, 'ts'> = {
+  kind: 'printer',
+  online: true,
+  paper: 'ok',
+  coverOpen: false,
+  cutterError: false,
+  blockedBy: null,
+  paperUsedMm: 20_000,
+  rollLengthMm: 80_000,
+  paperRemainingPercent: 75,
+  ticketsPrinted: 250,
+  profile: 'xprinter-xp58',
+  lastJob: null,
+}
+
+/**
+ * The firmware bridge `bridge-1` as a scripted MQTT client for `printer-1` (the kiosk's printer):
+ * it reports the printer's state (retained, as the real bridge does) and prints every job it gets.
+ */
+async function startScriptedBridge(e2e: E2e) {
+  const client: MqttClient = await connectAsync(
+    `mqtt://127.0.0.1:${String(e2e.edge.mqttTcpPort)}`,
+    {
+      clientId: 'bridge-1',
+      username: 'bridge-1',
+      password: demoDeviceSecret(BRANCH, 'bridge-1'),
+      reconnectPeriod: 0,
+      clean: true,
+    },
+  )
+  const printed: string[] = []
+  const b = BRANCH as never
+  client.on('message', (topic, payload) => {
+    if (topic !== topics.deviceCommand(b, 'printer-1', 'print')) return
+    const job = CommandEnvelope.parse(JSON.parse(payload.toString('utf8')))
+    printed.push(job.id)
+    const reply = {
+      id: job.id,
+      ok: true,
+      data: { mode: 'raster', bytes: 9000, paperUsedMm: 80, duplicate: false },
+      ts: Date.now(),
+    }
+    void client.publishAsync(topics.deviceReply(b, 'printer-1', job.id), JSON.stringify(reply), {
+      qos: 1,
+    })
+  })
+  await client.subscribeAsync(topics.deviceCommandAll(b, 'printer-1'), { qos: 1 })
+  const report = (state: Omit<PrinterState, 'ts'>) =>
+    client.publishAsync(
+      topics.deviceState(b, 'printer-1'),
+      JSON.stringify({ ...state, ts: Date.now() }),
+      {
+        qos: 1,
+        retain: true,
+      },
+    )
+  await report(PRINTER_OK)
+  for (const deviceId of ['printer-1', 'card-reader-1'])
+    await client.publishAsync(
+      topics.deviceAvailability(b, deviceId),
+      JSON.stringify({ state: 'online', bdSeq: 1, ts: Date.now() }),
+      { qos: 1, retain: true },
+    )
+  return { client, printed, report }
+}
+
 const audioLog = (page: Page) =>
   page.evaluate(() => (globalThis as { __kqmsAudioLog?: AudioEntry[] }).__kqmsAudioLog ?? [])
 
@@ -59,11 +126,14 @@ async function takeTicket(
 
 describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
   let e2e: E2e
+  let bridge: Awaited<ReturnType<typeof startScriptedBridge>>
   beforeAll(async () => {
     if (missing.length > 0) throw new Error(`e2e prerequisites missing: ${missing.join(', ')}`)
     e2e = await startE2e()
+    bridge = await startScriptedBridge(e2e)
   })
   afterAll(async () => {
+    await bridge.client.endAsync(true)
     await e2e[Symbol.asyncDispose]()
   })
 
@@ -85,12 +155,15 @@ describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
 
     // The customer, in Kazakh.
     const { page: kiosk } = await e2e.newPage({ width: 1080, height: 1500 })
-    await kiosk.goto('/kiosk/')
+    await kiosk.goto(`/kiosk/?${kioskDevice}`)
     await screenshot(kiosk, 'kiosk-1-welcome')
     ticket = await takeTicket(kiosk, { language: 'kk', service: 'cash', shots: 'kiosk' })
     expect(ticket.number).toMatch(/^A\d{3}$/)
     expect(ticket.id).not.toBe('')
+    // Printed by printer-1 through its bridge: the kiosk asked, the bridge answered.
+    await kiosk.waitForSelector('.kiosk-ticket[data-printer="ok"]')
     expect(await kiosk.textContent('.kiosk-printer')).toBe(translate('kk', 'kiosk.takePrinted'))
+    expect(bridge.printed).toEqual([`print-${ticket.id}`])
 
     // The operator signs in with a PIN, opens counter 1 and calls with the keyboard.
     const { page: operator } = await e2e.newPage({ width: 1440, height: 900 })
@@ -154,18 +227,27 @@ describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
   })
 
   it('a kiosk whose printer is out of paper offers the ticket on screen', async () => {
-    // The kiosk's printer state arrives in its retained `desired` (published by the core; here by
-    // the test through the broker, as issue 4's printer supervision will).
-    await e2e.edge.broker.publish(
-      topics.deviceDesired(BRANCH as never, 'kiosk-1'),
-      { version: 1, ts: Date.now(), printer: { paper: 'out', online: true } },
-      { retain: true },
-    )
+    // The bridge reports printer-1 out of paper (its retained PrinterState); the appliance tells
+    // the kiosk (its retained desired) and refuses the print without sending it.
+    await bridge.report({
+      ...PRINTER_OK,
+      paper: 'out',
+      blockedBy: 'paper-out',
+      paperRemainingPercent: 0,
+    })
     const { page: kiosk } = await e2e.newPage({ width: 1080, height: 1500 })
     await kiosk.goto(`/kiosk/?${kioskDevice}`)
+    await kiosk.click('[data-language="ru"]')
+    await kiosk.waitForSelector('.kiosk-printer-notice[data-printer="out"]')
+    expect(await kiosk.textContent('.kiosk-printer-notice')).toBe(
+      translate('ru', 'kiosk.printerNotice'),
+    )
+    await kiosk.reload()
+    const printedBefore = bridge.printed.length
     const second = await takeTicket(kiosk, { language: 'ru', service: 'fx' })
     expect(second.number).toMatch(/^E\d{3}$/)
     await kiosk.waitForSelector('.kiosk-ticket[data-printer="out"]')
+    expect(bridge.printed).toHaveLength(printedBefore)
     expect(await kiosk.textContent('.kiosk-printer')).toBe(translate('ru', 'kiosk.printerOut'))
     const qr = await kiosk.getAttribute('.ticket-qr img', 'data-qr')
     // The QR code links to the status page on the appliance's public address (EDGE_PUBLIC_URL).
@@ -173,15 +255,57 @@ describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
     expect(await kiosk.getAttribute('.ticket-qr img', 'width')).toBe('280')
     await screenshot(kiosk, 'kiosk-6-printer-out-ru')
 
-    // Paper refilled: the next customer is told to take the printed ticket.
-    await e2e.edge.broker.publish(
-      topics.deviceDesired(BRANCH as never, 'kiosk-1'),
-      { version: 2, ts: Date.now(), printer: { paper: 'ok', online: true } },
-      { retain: true },
-    )
+    // Paper refilled: the next customer's ticket is printed and they are told to take it.
+    await bridge.report(PRINTER_OK)
     await kiosk.click('.kiosk-next')
-    await takeTicket(kiosk, { language: 'en', service: 'fx' })
+    const third = await takeTicket(kiosk, { language: 'en', service: 'fx' })
     await kiosk.waitForSelector('.kiosk-ticket[data-printer="ok"]')
+    expect(bridge.printed.at(-1)).toBe(`print-${third.id}`)
+  })
+
+  it('identifies a customer by the bank card read at the kiosk’s reader (masked number only)', async () => {
+    const { page: kiosk } = await e2e.newPage({ width: 1080, height: 1500 })
+    await kiosk.goto(`/kiosk/?${kioskDevice}`)
+    await kiosk.click('[data-language="en"]')
+    await kiosk.click('[data-service="cash"]')
+    await kiosk.click('[data-method="card"]')
+    await kiosk.waitForSelector(`text=${translate('en', 'kiosk.cardHint')}`) // the reader is there
+    // The customer taps the card: the reader's bridge sends the masked number and a keyed hash.
+    const masked = '440043******1234'
+    let reads = 0
+    const tap = setInterval(() => {
+      reads++
+      const now = Date.now()
+      const event = {
+        id: `e2e-card-read-${reads}`,
+        ts: now,
+        expiresAt: now + 10_000,
+        token: 'Zx9'.repeat(14) + 'Q',
+        tokenKeyId: 'k2026',
+        masked,
+        source: 'contactless',
+      }
+      void bridge.client.publishAsync(
+        topics.deviceEvent(BRANCH as never, 'card-reader-1', 'card'),
+        JSON.stringify(event),
+        { qos: 1 },
+      )
+    }, 300) // until the kiosk's subscription is in place
+    try {
+      await kiosk.waitForSelector('[data-testid="card-masked"]')
+    } finally {
+      clearInterval(tap)
+    }
+    expect(await kiosk.textContent('[data-testid="card-masked"]')).toBe(
+      translate('en', 'kiosk.cardRead', { masked }),
+    )
+    await kiosk.click('[data-priority="regular"]')
+    await kiosk.waitForSelector('[data-testid="ticket-card"]')
+    expect(await kiosk.textContent('[data-testid="ticket-card"]')).toBe(
+      translate('en', 'kiosk.cardRead', { masked }),
+    )
+    await kiosk.waitForSelector('.kiosk-ticket[data-printer="ok"]')
+    await screenshot(kiosk, 'kiosk-7-card-en')
   })
 
   it('the manager sees the branch live and moves an operator between services', async () => {
@@ -228,6 +352,29 @@ describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
     // Its birth (retained availability) reaches the dashboard's device list.
     await page.waitForSelector(`[data-device="${deviceId}"] .pill-ok`, { timeout: 15_000 })
     await screenshot(page, 'manager-4-devices-ru')
+
+    // The kiosk's printer behind bridge-1: online through its bridge, with the paper left; near
+    // the end of the roll the manager is warned.
+    const printer = '[data-device="printer-1"]'
+    await page.waitForSelector(`${printer} [data-paper="ok"][data-tone="ok"]`)
+    expect(await page.textContent(`${printer} [data-paper]`)).toBe(
+      `${translate('ru', 'manager.paperOk')} · ${translate('ru', 'manager.paperLeft', { percent: 75 })}`,
+    )
+    await bridge.report({ ...PRINTER_OK, paper: 'near-end', paperRemainingPercent: 6 })
+    await page.waitForSelector(`${printer} [data-paper="near-end"][data-tone="warn"]`)
+    await page.locator(printer).scrollIntoViewIfNeeded()
+    await screenshot(page, 'manager-5-printer-paper-ru')
+    await bridge.report(PRINTER_OK)
+
+    // Pairing a printer: it must serve an enrolled kiosk.
+    await page.click('[data-testid="pair-device"]')
+    await page.click(`button:has-text("${translate('ru', 'device.printer')}")`)
+    expect(await page.isDisabled('[data-testid="create-code"]')).toBe(true)
+    await page.click('[data-kiosk="kiosk-1"]')
+    await page.click('[data-bridge="bridge-1"]')
+    await page.click('[data-testid="create-code"]')
+    await page.waitForSelector('[data-testid="pairing-code"]')
+    await page.click('[data-testid="close-pairing"]')
   })
 
   it('photographs every app in every language', async () => {

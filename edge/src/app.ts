@@ -13,6 +13,7 @@ import { createHttpApp, startHttpServer } from './http/app.js'
 import { createUser } from './http/auth/users.js'
 import { createMetrics } from './http/metrics.js'
 import type { MqttBroker } from './mqtt/broker.js'
+import { startBridgeDevices, type BridgeDevices } from './mqtt/bridge-devices.js'
 import { startMqtt } from './mqtt/start-mqtt.js'
 import { createDeviceRegistry, type DeviceRegistry } from './usecases/device-registry.js'
 import { startHousekeeping } from './usecases/housekeeping.js'
@@ -33,6 +34,8 @@ export interface Edge extends AsyncDisposable {
   readonly devices: DeviceRegistry
   /** The embedded broker (the core publishes with it in-process; benchmarks use it as a baseline). */
   readonly broker: MqttBroker
+  /** Printers, kiosks, LED displays and card readers driven through firmware bridges. */
+  readonly bridgeDevices: BridgeDevices
   stop(): Promise<void>
 }
 
@@ -47,6 +50,8 @@ export async function startEdge(deps: {
   log: Logger
   clock?: Clock
   ids?: IdSource
+  /** How long a kiosk's print request waits for the printer (default 4 s; tests shorten it). */
+  printReplyWaitMs?: number
 }): Promise<Edge> {
   const { config, log } = deps
   const clock = deps.clock ?? systemClock
@@ -100,8 +105,22 @@ export async function startEdge(deps: {
     },
     { ...config.mqtt, version: EDGE_VERSION },
   )
+  const bridgeDevices = await startBridgeDevices({
+    broker: mqtt.broker,
+    registry: devices,
+    runtime,
+    database,
+    clock,
+    ids,
+    log,
+    publicBaseUrl: config.http.publicBaseUrl,
+    metricsRegistry: metrics.registry,
+    ...(deps.printReplyWaitMs === undefined ? {} : { printReplyWaitMs: deps.printReplyWaitMs }),
+  })
   const app = createHttpApp({
     ...useCaseDeps,
+    printing: bridgeDevices.printing,
+    cardReads: bridgeDevices.cardReads,
     db: database,
     metrics,
     config: config.http,
@@ -132,6 +151,7 @@ export async function startEdge(deps: {
       ['session sweep', () => clearInterval(sessionSweep)],
       ['mqtt over websocket', () => mqtt.closeWebSockets()],
       ['http', () => server.stop()],
+      ['bridge devices', () => bridgeDevices.stop()],
       ['mqtt', () => mqtt.stop()],
       ['queue', () => runtime.stop()],
       ['database', () => database.close()],
@@ -152,6 +172,7 @@ export async function startEdge(deps: {
     mqttTcpPort: mqtt.tcpPort,
     devices,
     broker: mqtt.broker,
+    bridgeDevices,
     stop,
     [Symbol.asyncDispose]: stop,
   }

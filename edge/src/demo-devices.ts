@@ -14,6 +14,10 @@ export interface DemoDevice {
   readonly kind: DeviceKind
   readonly name: string
   readonly counterId: string | null
+  /** The firmware bridge that drives it. */
+  readonly bridgeId?: string
+  /** The kiosk a printer or card reader serves. */
+  readonly attachedTo?: string
 }
 
 const COUNTERS = [1, 2, 3, 4, 5, 6]
@@ -28,6 +32,38 @@ export const DEMO_DEVICES: readonly DemoDevice[] = [
     counterId: `c${n}`,
   })),
   { id: 'button-panel-c1', kind: 'button-panel', name: 'Counter 1 call buttons', counterId: 'c1' },
+  // Hardware driven by the firmware bridge `bridge-1` (enrolled first: the others name it).
+  { id: 'bridge-1', kind: 'firmware-bridge', name: 'Firmware bridge', counterId: null },
+  {
+    id: 'printer-1',
+    kind: 'printer',
+    name: 'Kiosk ticket printer',
+    counterId: null,
+    bridgeId: 'bridge-1',
+    attachedTo: 'kiosk-1',
+  },
+  {
+    id: 'card-reader-1',
+    kind: 'card-reader',
+    name: 'Kiosk card reader',
+    counterId: null,
+    bridgeId: 'bridge-1',
+    attachedTo: 'kiosk-1',
+  },
+  {
+    id: 'led-c2',
+    kind: 'counter-display',
+    name: 'Counter 2 LED display',
+    counterId: 'c2',
+    bridgeId: 'bridge-1',
+  },
+  {
+    id: 'buttons-c2',
+    kind: 'button-panel',
+    name: 'Counter 2 call buttons',
+    counterId: 'c2',
+    bridgeId: 'bridge-1',
+  },
 ]
 
 export function demoDeviceSecret(branchId: string, deviceId: string): string {

@@ -6,7 +6,8 @@ import { AIDA, CASH, COUNTER_1, testBranch } from './given.js'
  * access and bad-input suites. A test checks it against the OpenAPI document, so a new route
  * cannot be forgotten here.
  */
-export type Access = 'public' | Role
+/** `device`: a kiosk's own credentials (`Authorization: Basic`), not a staff session. */
+export type Access = 'public' | Role | 'device'
 
 export interface RouteCase {
   readonly method: 'GET' | 'POST' | 'PUT'
@@ -70,6 +71,7 @@ export const HTTP_ROUTES: readonly RouteCase[] = [
   counterAction('resume-parked', { ticketId: SAMPLE_TICKET }),
   route('POST /api/v1/tickets/{ticketId}/cancel', 'manager', { reason: 'duplicate' }),
   route('POST /api/v1/tickets/{ticketId}/reactivate', 'operator', { keepPlace: true }),
+  route('POST /api/v1/tickets/{ticketId}/print', 'device', {}),
   route('GET /api/admin/services', 'manager'),
   route('GET /api/admin/services/{id}', 'manager'),
   route('PUT /api/admin/services/{id}', 'admin', {

@@ -54,7 +54,12 @@ export interface TestEdge extends AsyncDisposable {
 }
 
 export async function startTestEdge(
-  options: { ids?: IdSource; env?: Record<string, string>; drainTimeoutMs?: number } = {},
+  options: {
+    ids?: IdSource
+    env?: Record<string, string>
+    drainTimeoutMs?: number
+    printReplyWaitMs?: number
+  } = {},
 ): Promise<TestEdge> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kqms-edge-'))
   const clock = fakeClock()
@@ -80,7 +85,15 @@ export async function startTestEdge(
     },
   }
   const start = () =>
-    startEdge({ config, log, clock, ...(options.ids ? { ids: options.ids } : {}) })
+    startEdge({
+      config,
+      log,
+      clock,
+      ...(options.ids ? { ids: options.ids } : {}),
+      ...(options.printReplyWaitMs === undefined
+        ? {}
+        : { printReplyWaitMs: options.printReplyWaitMs }),
+    })
   let edge = await start()
   const clients = new Set<MqttClient>()
 

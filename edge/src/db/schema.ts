@@ -250,6 +250,8 @@ export const devices = sqliteTable(
     counterId: text('counter_id'),
     /** The firmware bridge that drives this device, if any (it may publish for it). */
     bridgeId: text('bridge_id'),
+    /** The kiosk a printer or card reader serves. */
+    attachedTo: text('attached_to'),
     /** scrypt hash of the 256-bit secret, which is shown once at pairing and never stored. */
     secretHash: text('secret_hash').notNull(),
     createdAt: integer('created_at').notNull(),
@@ -273,6 +275,7 @@ export const pairingCodes = sqliteTable(
     name: text('name'),
     counterId: text('counter_id'),
     bridgeId: text('bridge_id'),
+    attachedTo: text('attached_to'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
@@ -281,6 +284,63 @@ export const pairingCodes = sqliteTable(
   },
   (t) => [index('pairing_codes_expires_at').on(t.expiresAt)],
 )
+
+// ── device work (not queue events: local to the appliance) ─────────────────────────────────────
+
+export const PRINT_JOB_STATES = ['queued', 'sent', 'printed', 'failed', 'expired'] as const
+
+/**
+ * Print jobs of tickets (design/devices.md §8.2 "Print jobs"): one per ticket and printer, kept
+ * until the printer's reply settles it; an unsettled job is re-sent with the same id when its
+ * printer is born again, until `expires_at`.
+ */
+export const printJobs = sqliteTable(
+  'print_jobs',
+  {
+    /** `print-<ticketId>`: also the command id the bridge deduplicates by. */
+    id: text('id').primaryKey(),
+    ticketId: text('ticket_id').notNull(),
+    printerId: text('printer_id').notNull(),
+    kioskId: text('kiosk_id').notNull(),
+    state: text('state', { enum: PRINT_JOB_STATES }).notNull(),
+    /** A `PRINT_ERROR_CODES` code when failed or expired. */
+    errorCode: text('error_code'),
+    /** How often the command was published. */
+    attempts: integer('attempts').notNull(),
+    /** The `PrintTicketArgs` as canonical JSON: a resend prints what the first send would have. */
+    args: text('args').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Last publish; null while never sent. */
+    sentAt: integer('sent_at'),
+    /** The printer's `bdSeq` at the last publish: a birth with another one re-sends the job. */
+    sentBdSeq: integer('sent_bd_seq'),
+    settledAt: integer('settled_at'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [
+    check(
+      'print_jobs_state',
+      sql.raw(`state IN (${PRINT_JOB_STATES.map((s) => `'${s}'`).join(', ')})`),
+    ),
+    index('print_jobs_open')
+      .on(t.printerId)
+      .where(sql`state IN ('queued', 'sent')`),
+  ],
+)
+
+/**
+ * How a ticket's customer identified at the kiosk with a bank card: the reader's masked number
+ * (first 6 and last 4 digits) and keyed hash only, never the card number.
+ */
+export const ticketCards = sqliteTable('ticket_cards', {
+  ticketId: text('ticket_id').primaryKey(),
+  masked: text('masked').notNull(),
+  token: text('token').notNull(),
+  tokenKeyId: text('token_key_id').notNull(),
+  kioskId: text('kiosk_id').notNull(),
+  readerId: text('reader_id').notNull(),
+  at: integer('at').notNull(),
+})
 
 /** Projection tables, in the order `rebuildProjections` clears them. */
 export const PROJECTION_TABLES = [

@@ -1,6 +1,7 @@
 import type { Role } from '@kqms/shared/api'
 import type { OperatorId } from '@kqms/shared/domain'
 import type { Logger } from 'pino'
+import type { DeviceRow } from '../db/device.store.js'
 
 /** The signed-in staff member of a request. */
 export interface SessionUser {
@@ -24,5 +25,7 @@ export interface AppEnv {
     log: Logger
     /** Set by the auth middleware when the request carries a valid session. */
     session: Session | undefined
+    /** Set when the request carries a device's valid credentials (`Authorization: Basic`). */
+    device: DeviceRow | undefined
   }
 }

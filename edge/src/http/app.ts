@@ -23,6 +23,7 @@ import { liveRoutes } from './live.routes.js'
 import type { Metrics } from './metrics.js'
 import { createRouter, registerSecurityScheme } from './openapi.js'
 import { docsRoutes, operationsRoutes } from './operations.routes.js'
+import { printRoutes } from './print.routes.js'
 import { publicRoutes } from './public.routes.js'
 import { ticketRoutes } from './ticket.routes.js'
 import { uiRoutes } from './ui.routes.js'
@@ -142,7 +143,20 @@ export function createHttpApp(deps: HttpDeps) {
     }),
   )
   app.use('/api/*', emptyJsonBodyAsObject)
-  app.use('/api/*', loadSession(sessionDeps))
+  app.use(
+    '/api/*',
+    loadSession({
+      ...sessionDeps,
+      devices: {
+        registry: devices,
+        throttle: createLoginThrottle({
+          clock: deps.clock,
+          maxFailures: 10,
+          windowMs: 15 * 60_000,
+        }),
+      },
+    }),
+  )
 
   const api = app
     .route('/', operationsRoutes(deps))
@@ -153,6 +167,7 @@ export function createHttpApp(deps: HttpDeps) {
     .route('/', liveRoutes(deps))
     .route('/', adminRoutes(deps))
     .route('/', deviceRoutes({ ...deps, devices }))
+    .route('/', printRoutes(deps))
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {

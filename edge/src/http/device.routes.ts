@@ -13,6 +13,7 @@ import { DeviceId } from '@kqms/shared/mqtt'
 import { z } from 'zod'
 import type { DeviceRow } from '../db/device.store.js'
 import type { DeviceRegistry } from '../usecases/device-registry.js'
+import type { PrintJobs } from '../usecases/print-jobs.js'
 import { clientAddress, requireRole } from './auth/auth.middleware.js'
 import { createLoginThrottle } from './auth/login-throttle.js'
 import { HttpError } from './errors.js'
@@ -86,14 +87,20 @@ const pairRoute = createRoute({
   },
 })
 
-export function toDeviceView(registry: DeviceRegistry, device: DeviceRow): DeviceView {
+export function toDeviceView(
+  registry: DeviceRegistry,
+  device: DeviceRow,
+  printing?: Pick<PrintJobs, 'status'>,
+): DeviceView {
   const presence = registry.presence(device.id)
+  const reported = device.kind === 'printer' ? (printing?.status(device.id).state ?? null) : null
   return {
     id: device.id as DeviceId,
     kind: device.kind,
     name: device.name,
     counterId: device.counterId as CounterId | null,
     bridgeId: device.bridgeId,
+    attachedTo: device.attachedTo,
     createdAt: toIso(device.createdAt),
     revokedAt: toIsoOrNull(device.revokedAt),
     lastSeenAt: toIsoOrNull(device.lastSeenAt),
@@ -104,6 +111,17 @@ export function toDeviceView(registry: DeviceRegistry, device: DeviceRow): Devic
       reason: presence.reason,
       since: toIsoOrNull(presence.since),
     },
+    printer:
+      reported === null
+        ? null
+        : {
+            online: reported.online,
+            paper: reported.paper,
+            paperRemainingPercent: reported.paperRemainingPercent,
+            blockedBy: reported.blockedBy,
+            ticketsPrinted: reported.ticketsPrinted,
+            reportedAt: toIso(reported.ts),
+          },
   }
 }
 
@@ -118,7 +136,10 @@ export function deviceRoutes(deps: HttpDeps & { readonly devices: DeviceRegistry
 
   return createRouter()
     .openapi(listDevicesRoute, (c) =>
-      c.json({ devices: registry.list().map((d) => toDeviceView(registry, d)) }, 200),
+      c.json(
+        { devices: registry.list().map((d) => toDeviceView(registry, d, deps.printing)) },
+        200,
+      ),
     )
     .openapi(createCodeRoute, (c) => {
       const body = c.req.valid('json')
@@ -129,7 +150,7 @@ export function deviceRoutes(deps: HttpDeps & { readonly devices: DeviceRegistry
       const { id } = c.req.valid('param')
       const device = registry.revoke(id)
       c.var.log.info({ deviceId: id }, 'device revoked')
-      return c.json(toDeviceView(registry, device), 200)
+      return c.json(toDeviceView(registry, device, deps.printing), 200)
     })
     .openapi(pairRoute, async (c) => {
       const { code } = c.req.valid('json')

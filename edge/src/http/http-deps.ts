@@ -1,6 +1,8 @@
 import type { Speech } from '../audio/speech.js'
 import type { EdgeDatabase } from '../db/open-database.js'
+import type { CardReads } from '../usecases/card-reads.js'
 import type { DeviceRegistry } from '../usecases/device-registry.js'
+import type { PrintJobs } from '../usecases/print-jobs.js'
 import type { UseCaseDeps } from '../usecases/ports.js'
 import type { Metrics } from './metrics.js'
 
@@ -32,4 +34,8 @@ export type HttpDeps = UseCaseDeps & {
   readonly devices?: DeviceRegistry
   /** The broker's TCP port, told to devices when they pair; null or absent: none. */
   readonly mqttTcpPort?: number | null
+  /** Ticket printing through firmware bridges; absent: no printer is reachable. */
+  readonly printing?: Pick<PrintJobs, 'print' | 'status'>
+  /** Card reads relayed to kiosks; absent: a `cardReadId` is unknown. */
+  readonly cardReads?: CardReads
 }

@@ -62,10 +62,18 @@ export const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.o
 /** OpenAPI security requirement of staff routes. */
 export const BEARER = [{ bearer: [] }]
 
+/** OpenAPI security requirement of routes a device calls with its own credentials. */
+export const DEVICE_AUTH = [{ device: [] }]
+
 export function registerSecurityScheme(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'Session token from `POST /api/v1/auth/login`.',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'device', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'An enrolled device: its device id as the user name, its secret as the password.',
   })
 }

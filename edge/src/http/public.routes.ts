@@ -107,6 +107,13 @@ export function publicRoutes(deps: HttpDeps) {
       const staff = c.var.session !== undefined
       const phoneMasked =
         body.phone === undefined ? (body.phoneMasked ?? null) : toMasked(body.phone)
+      const cardRead =
+        body.cardReadId === undefined ? null : (deps.cardReads?.find(body.cardReadId) ?? null)
+      if (body.cardReadId !== undefined && cardRead === null)
+        throw new DomainError(
+          'NOT_FOUND',
+          'The card read is unknown or too old; read the card again',
+        )
       const result = executeCommand(deps, c, {
         scope: 'register',
         command: {
@@ -124,10 +131,19 @@ export function publicRoutes(deps: HttpDeps) {
       const issued = result.events.find((e) => e.event.type === 'TicketIssuedV1')?.event
       if (issued?.type !== 'TicketIssuedV1')
         throw new Error('IssueTicket committed without a TicketIssuedV1 event')
+      if (cardRead !== null) {
+        deps.cardReads?.attach({ read: cardRead, ticketId: issued.ticketId })
+        c.var.log.info(
+          { ticketId: issued.ticketId, masked: cardRead.masked },
+          'ticket identified by card',
+        )
+      }
+      const card = deps.cardReads?.ofTicket(issued.ticketId) ?? null
+      const cardView = card === null ? {} : { cardMasked: card.masked }
       const { state, view } = context()
       const status = result.replayed ? 200 : 201
       const ticket = state.tickets.get(issued.ticketId)
-      if (ticket) return c.json(toTicketView(state, ticket, view), status)
+      if (ticket) return c.json({ ...toTicketView(state, ticket, view), ...cardView }, status)
       // A retry after the business day of its first attempt was closed.
       const archived = runtime.findTicket(issued.ticketId)
       if (!archived) throw new DomainError('NOT_FOUND', 'The ticket of this request is gone')

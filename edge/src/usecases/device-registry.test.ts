@@ -47,6 +47,52 @@ describe(createDeviceRegistry.name, () => {
     expect(test.changes).toEqual(['enrolled'])
   })
 
+  it('attaches printers and card readers to an enrolled kiosk, through pairing too', async () => {
+    using test = startRegistry()
+    const secret = 'a-secret-of-enough-length-0001'
+    await test.registry.enrol({ id: 'kiosk-a', kind: 'kiosk', name: 'K', counterId: null, secret })
+    await test.registry.enrol({
+      id: 'hall-a',
+      kind: 'hall-display',
+      name: 'H',
+      counterId: null,
+      secret,
+    })
+    const printer = await test.registry.enrol({
+      id: 'printer-a',
+      kind: 'printer',
+      name: 'P',
+      counterId: null,
+      attachedTo: 'kiosk-a',
+      secret,
+    })
+    expect(printer.attachedTo).toBe('kiosk-a')
+    const issued = test.registry.createPairingCode({ kind: 'card-reader', attachedTo: 'kiosk-a' })
+    expect(issued.attachedTo).toBe('kiosk-a')
+    const { device: reader } = await test.registry.redeemPairingCode(issued.code)
+    expect(reader.attachedTo).toBe('kiosk-a')
+    expect(
+      test.registry.attachedTo({ kioskId: 'kiosk-a', kind: 'printer' }).map((d) => d.id),
+    ).toEqual(['printer-a'])
+    expect(test.registry.attachedTo({ kioskId: 'kiosk-a', kind: 'card-reader' })).toHaveLength(1)
+
+    const refused = (input: { kind: 'printer' | 'hall-display'; attachedTo: string }) => {
+      try {
+        test.registry.createPairingCode(input)
+        return null
+      } catch (error) {
+        return (error as { code?: string }).code
+      }
+    }
+    expect(refused({ kind: 'printer', attachedTo: 'hall-a' })).toBe('NOT_FOUND')
+    expect(refused({ kind: 'printer', attachedTo: 'kiosk-zz' })).toBe('NOT_FOUND')
+    expect(refused({ kind: 'hall-display', attachedTo: 'kiosk-a' })).toBe('INVALID_CONFIGURATION')
+    test.registry.revoke('kiosk-a')
+    expect(refused({ kind: 'printer', attachedTo: 'kiosk-a' })).toBe('NOT_FOUND')
+    test.registry.revoke('printer-a')
+    expect(test.registry.attachedTo({ kioskId: 'kiosk-a', kind: 'printer' })).toEqual([])
+  })
+
   it('redeems a code once even when two devices race for it', async () => {
     using test = startRegistry()
     const { code } = test.registry.createPairingCode({ kind: 'kiosk' })

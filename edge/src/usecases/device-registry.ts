@@ -52,6 +52,8 @@ export interface NewPairingCode {
   readonly name?: string | undefined
   readonly counterId?: CounterId | undefined
   readonly bridgeId?: string | undefined
+  /** The kiosk a printer or card reader serves. */
+  readonly attachedTo?: string | undefined
 }
 
 export interface PairingCodeIssued {
@@ -60,6 +62,7 @@ export interface PairingCodeIssued {
   readonly kind: DeviceKind
   readonly name: string | null
   readonly counterId: CounterId | null
+  readonly attachedTo: string | null
   readonly expiresAt: number
 }
 
@@ -75,6 +78,7 @@ export interface NewDevice {
   readonly name: string
   readonly counterId: string | null
   readonly bridgeId?: string | null
+  readonly attachedTo?: string | null
   readonly secret: string
 }
 
@@ -95,6 +99,8 @@ export interface DeviceRegistry {
   list(): DeviceRow[]
   /** The devices a firmware bridge drives. */
   ownedBy(bridgeId: string): DeviceRow[]
+  /** The unrevoked devices of this kind attached to a kiosk. */
+  attachedTo(input: { kioskId: string; kind: DeviceKind }): DeviceRow[]
   /** The enrolled, unrevoked device with this id and secret, or null. */
   verify(id: string, secret: string): Promise<DeviceRow | null>
   presence(id: string): DevicePresence
@@ -109,6 +115,8 @@ export interface DeviceRegistry {
 }
 
 const PAIRING_TTL_MS = 10 * 60_000
+/** Kinds that serve one kiosk (`attachedTo`). */
+export const ATTACHABLE_KINDS: readonly DeviceKind[] = ['printer', 'card-reader']
 /** Crockford base32: no I, L, O, U (misread as 1, 1, 0, V). */
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
@@ -162,6 +170,16 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
       throw new DomainError('NOT_FOUND', `No firmware bridge ${bridgeId}`)
   }
 
+  /** Only printers and card readers attach to a kiosk, and only to an enrolled, unrevoked one. */
+  const requireAttachment = (kind: DeviceKind, attachedTo: string | null): void => {
+    if (attachedTo === null) return
+    if (!ATTACHABLE_KINDS.includes(kind))
+      throw new DomainError('INVALID_CONFIGURATION', `A ${kind} is not attached to a kiosk`)
+    const kiosk = findDevice(db, attachedTo)
+    if (kiosk?.kind !== 'kiosk' || kiosk.revokedAt !== null)
+      throw new DomainError('NOT_FOUND', `No kiosk ${attachedTo}`)
+  }
+
   const newDeviceId = (kind: DeviceKind): string => {
     for (;;) {
       const id = `${kind}-${randomChars(ID_ALPHABET, 8)}`
@@ -185,8 +203,10 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
     createPairingCode(input) {
       const counterId = input.counterId ?? null
       const bridgeId = input.bridgeId ?? null
+      const attachedTo = input.attachedTo ?? null
       requireCounter(input.kind, counterId)
       requireBridge(bridgeId)
+      requireAttachment(input.kind, attachedTo)
       const now = clock.now()
       deleteStaleCodes(db, now - 24 * 3600_000)
       const raw = randomChars(CODE_ALPHABET, 10)
@@ -197,6 +217,7 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
         name: input.name ?? null,
         counterId,
         bridgeId,
+        attachedTo,
         createdAt: now,
         expiresAt,
         usedAt: null,
@@ -208,6 +229,7 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
         kind: input.kind,
         name: input.name ?? null,
         counterId,
+        attachedTo,
         expiresAt,
       }
     },
@@ -233,6 +255,7 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
             name: row.name ?? (row.counterId === null ? row.kind : `${row.kind} ${row.counterId}`),
             counterId: row.counterId,
             bridgeId: row.bridgeId,
+            attachedTo: row.attachedTo,
             secretHash,
             createdAt: now,
             revokedAt: null,
@@ -251,6 +274,7 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
       const id = DeviceId.parse(input.id)
       requireCounter(input.kind, input.counterId)
       requireBridge(input.bridgeId ?? null)
+      requireAttachment(input.kind, input.attachedTo ?? null)
       if (findDevice(db, id)) throw new DomainError('CONFLICT', `Device ${id} is already enrolled`)
       const secretHash = await hashSecret(input.secret)
       const device: DeviceRow = {
@@ -259,6 +283,7 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
         name: input.name,
         counterId: input.counterId,
         bridgeId: input.bridgeId ?? null,
+        attachedTo: input.attachedTo ?? null,
         secretHash,
         createdAt: clock.now(),
         revokedAt: null,
@@ -290,6 +315,10 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
     list: () => listDevices(db),
     ownedBy: (bridgeId) =>
       listDevices(db).filter((d) => d.bridgeId === bridgeId && d.revokedAt === null),
+    attachedTo: ({ kioskId, kind }) =>
+      listDevices(db).filter(
+        (d) => d.attachedTo === kioskId && d.kind === kind && d.revokedAt === null,
+      ),
 
     async verify(id, secret) {
       const device = findDevice(db, id)

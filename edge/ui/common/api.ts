@@ -11,6 +11,7 @@ import {
   OperatorView,
   PairingCodeView,
   PairResponse,
+  PrintTicketResponse,
   QueueList,
   StatusView,
   TicketView,
@@ -50,6 +51,8 @@ interface RequestInput {
   readonly method?: 'GET' | 'POST' | 'PUT'
   readonly body?: unknown
   readonly idempotencyKey?: string
+  /** An `Authorization` header of its own (a device's Basic credentials). */
+  readonly authorization?: string
 }
 
 export interface ApiClientOptions {
@@ -77,7 +80,8 @@ export function createApi(options: ApiClientOptions = {}) {
   ): Promise<z.infer<TSchema>> {
     const headers: Record<string, string> = { accept: 'application/json' }
     const token = options.token?.()
-    if (token) headers['authorization'] = `Bearer ${token}`
+    if (input.authorization) headers['authorization'] = input.authorization
+    else if (token) headers['authorization'] = `Bearer ${token}`
     if (input.body !== undefined) headers['content-type'] = 'application/json'
     if (input.idempotencyKey) headers['idempotency-key'] = input.idempotencyKey
     let response: Response
@@ -123,6 +127,13 @@ export function createApi(options: ApiClientOptions = {}) {
       request(`/api/v1/status/${encodeURIComponent(ticketId)}`, StatusView),
     nowServing: () => request('/api/v1/hall/now-serving', NowServing),
     counterState: (id: CounterId) => request(`${counter(id)}/state`, CounterState),
+    /** Prints a ticket on the kiosk's printer, authenticated as the kiosk device. */
+    print: (ticketId: TicketId, device: { deviceId: string; secret: string }) =>
+      request(`/api/v1/tickets/${encodeURIComponent(ticketId)}/print`, PrintTicketResponse, {
+        method: 'POST',
+        body: {},
+        authorization: `Basic ${btoa(`${device.deviceId}:${device.secret}`)}`,
+      }),
     pair: (code: string) =>
       request('/api/v1/devices/pair', PairResponse, { method: 'POST', body: { code } }),
 

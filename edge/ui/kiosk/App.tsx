@@ -1,9 +1,9 @@
 import type { BranchView, QueueView, TicketView } from '@kqms/shared/api'
-import type { BranchId, Language, PriorityClass } from '@kqms/shared/domain'
+import type { BranchId, Language, PriorityClass, TicketId } from '@kqms/shared/domain'
 import { DeviceDesired, topics } from '@kqms/shared/mqtt'
 import { LANGUAGE_NAMES, translate } from '@kqms/shared/i18n'
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
-import { createApi, errorMessage, newIdempotencyKey } from '../common/api'
+import { createApi, errorMessage, isApiError, newIdempotencyKey } from '../common/api'
 import { LanguageSwitch, PairingForm, Qr, useNow } from '../common/components'
 import {
   deviceBirth,
@@ -16,6 +16,8 @@ import { formatClock, formatWait, LANGUAGES, translator, type T } from '../commo
 import { NO_LIVE, useLiveResource, useMqtt, useTopic } from '../common/live'
 import { statusPageUrl } from '../common/links'
 import {
+  assumedPrint,
+  cardReaderOnline,
   idleTimeoutSeconds,
   initialKiosk,
   isCompletePhone,
@@ -24,10 +26,12 @@ import {
   printerAvailable,
   printerOverride,
   printerStateOf,
+  printFace,
   registerBody,
   type KioskAction,
   type KioskState,
   type PrinterState,
+  type PrintStatus,
   type Step,
 } from './state'
 import { useCardReader } from './card-reader'
@@ -56,7 +60,11 @@ export function App() {
     device && deviceBranch ? topics.deviceDesired(deviceBranch, device.deviceId) : null,
     DeviceDesired,
   )
-  const printer: PrinterState = printerOverride(location.search) ?? printerStateOf(desired)
+  const override = printerOverride(location.search)
+  const printer: PrinterState = override ?? printerStateOf(desired)
+  const cardReader = cardReaderOnline(desired)
+  const ticketId = state.step.name === 'ticket' ? state.step.ticket.id : null
+  const print = usePrint({ ticketId, device: override === null ? device : null, printer })
 
   useEffect(() => {
     if (branchView) dispatch({ type: 'branch', selfDeclarable: branchView.selfDeclarable })
@@ -68,8 +76,11 @@ export function App() {
   useIdleReset(state.step, dispatch)
   useIssue(state, dispatch)
   useCardReader({
+    live,
+    branchId: deviceBranch,
+    kioskId: device?.deviceId ?? null,
     active: state.step.name === 'card',
-    onCard: (token) => dispatch({ type: 'card', token, requestKey: newIdempotencyKey('kiosk') }),
+    onCard: (read) => dispatch({ type: 'card', ...read, requestKey: newIdempotencyKey('kiosk') }),
   })
 
   if (pairing)
@@ -90,6 +101,11 @@ export function App() {
     <div className={`kiosk${state.highContrast ? ' hc' : ''}`} data-step={state.step.name}>
       <KioskHeader t={t} state={state} dispatch={dispatch} branch={branchView} />
       <main className="kiosk-main">
+        {state.step.name === 'services' && !printerAvailable(printer) ? (
+          <div className="banner banner-warn kiosk-printer-notice" data-printer={printer}>
+            {t('kiosk.printerNotice')}
+          </div>
+        ) : null}
         <Screen
           t={t}
           state={state}
@@ -97,6 +113,8 @@ export function App() {
           branch={branchView}
           queues={queues.data?.queues ?? null}
           printer={printer}
+          print={print}
+          cardReader={device ? cardReader : false}
         />
       </main>
       {queues.stale || branch.stale ? (
@@ -124,6 +142,43 @@ function useIdleReset(step: Step, dispatch: (a: KioskAction) => void) {
       window.removeEventListener('keydown', touch)
     }
   }, [timeout, step, dispatch])
+}
+
+/**
+ * Asks the appliance to print the ticket on this kiosk's printer once it is issued; without a
+ * device identity (or with `?printer=`) nothing can be asked and the printer's state decides.
+ */
+function usePrint(input: {
+  ticketId: TicketId | null
+  device: DeviceIdentity | null
+  printer: PrinterState
+}): PrintStatus {
+  const { ticketId, device } = input
+  const [answers, setAnswers] = useState<ReadonlyMap<string, PrintStatus>>(new Map())
+  useEffect(() => {
+    if (ticketId === null || device === null) return
+    let cancelled = false
+    const settle = (status: PrintStatus) => {
+      if (!cancelled) setAnswers((before) => new Map(before).set(ticketId, status))
+    }
+    api
+      .print(ticketId, device)
+      .then((answer) =>
+        settle(
+          answer.state === 'printed'
+            ? { kind: 'printed' }
+            : { kind: 'not-printed', code: answer.code ?? 'PRINT_FAILED' },
+        ),
+      )
+      .catch((error: unknown) =>
+        settle({ kind: 'not-printed', code: isApiError(error) ? error.code : 'PRINT_FAILED' }),
+      )
+    return () => {
+      cancelled = true
+    }
+  }, [ticketId, device])
+  if (device === null) return assumedPrint(input.printer)
+  return (ticketId === null ? undefined : answers.get(ticketId)) ?? { kind: 'printing' }
 }
 
 /** Issues the ticket when the flow reaches `issuing` (retry-safe through the Idempotency-Key). */
@@ -195,6 +250,9 @@ function Screen(props: {
   branch: BranchView | null
   queues: readonly QueueView[] | null
   printer: PrinterState
+  print: PrintStatus
+  /** Whether the card reader is there; null when the appliance did not say. */
+  cardReader: boolean | null
 }) {
   const { t, state, dispatch } = props
   const step = state.step
@@ -294,7 +352,9 @@ function Screen(props: {
             ▭
           </div>
           <h1 className="kiosk-title">{t('kiosk.cardTitle')}</h1>
-          <p className="kiosk-hint">{t('kiosk.cardHint')}</p>
+          <p className="kiosk-hint">
+            {props.cardReader === false ? t('kiosk.cardUnavailable') : t('kiosk.cardHint')}
+          </p>
           {back}
         </section>
       )
@@ -314,6 +374,11 @@ function Screen(props: {
         <section className="kiosk-panel">
           <h1 className="kiosk-title">{t('kiosk.priorityTitle')}</h1>
           <p className="kiosk-hint">{t('kiosk.priorityHint')}</p>
+          {step.identity.kind === 'card' ? (
+            <p className="kiosk-hint" data-testid="card-masked">
+              {t('kiosk.cardRead', { masked: step.identity.masked })}
+            </p>
+          ) : null}
           <div className="kiosk-options">
             {state.selfDeclarable.map((priorityClass: PriorityClass) => (
               <button
@@ -363,7 +428,7 @@ function Screen(props: {
           t={t}
           ticket={step.ticket}
           language={state.language}
-          printer={props.printer}
+          print={props.print}
           onDone={() => dispatch({ type: 'reset' })}
         />
       )
@@ -516,20 +581,18 @@ function TicketScreen(props: {
   t: T
   ticket: TicketView
   language: Language
-  printer: PrinterState
+  print: PrintStatus
   onDone: () => void
 }) {
-  const { t, ticket, language, printer } = props
-  const printed = printerAvailable(printer)
+  const { t, ticket, language } = props
+  const face = printFace(props.print)
+  // While printing the ticket is shown as printed; if printing fails it is emphasised.
+  const printed = face.printer === 'ok' || face.printer === 'printing'
   const url = statusPageUrl(ticket)
   return (
-    <section className="kiosk-ticket" data-printer={printer}>
+    <section className="kiosk-ticket" data-printer={face.printer}>
       <div className={`banner ${printed ? 'banner-info' : 'banner-warn'} kiosk-printer`}>
-        {printed
-          ? t('kiosk.takePrinted')
-          : printer === 'out'
-            ? t('kiosk.printerOut')
-            : t('kiosk.printerOffline')}
+        {t(face.message)}
       </div>
       <div className={`ticket-card${printed ? '' : ' ticket-card-emphasis'}`}>
         <p className="ticket-label">{t('kiosk.yourTicket')}</p>
@@ -542,6 +605,11 @@ function TicketScreen(props: {
         ) : null}
         <p className="ticket-meta">{formatWait(t, ticket.wait)}</p>
         {ticket.phoneMasked ? <p className="ticket-meta muted">{ticket.phoneMasked}</p> : null}
+        {ticket.cardMasked ? (
+          <p className="ticket-meta muted" data-testid="ticket-card">
+            {t('kiosk.cardRead', { masked: ticket.cardMasked })}
+          </p>
+        ) : null}
         <div className="ticket-qr">
           <Qr text={url} size={printed ? 200 : 280} label={t('kiosk.scanToFollow')} />
           <p>{t('kiosk.scanToFollow')}</p>

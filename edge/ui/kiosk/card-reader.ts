@@ -1,23 +1,30 @@
-import { useEffect, useRef } from 'react'
+import { CommandEnvelope, topics } from '@kqms/shared/mqtt'
+import type { BranchId } from '@kqms/shared/domain'
+import { useTopicEvents, type Live } from '../common/live'
+import { cardReadOf } from './state'
 
 /**
- * The card reader, as the kiosk sees it: a keyed hash of the card (never its number) arrives while
- * the card screen is open. Placeholder until issue 4 wires the reader's MQTT `event/card` to the
- * kiosk; until then a `kqms:card` DOM event with `{ detail: { token } }` stands in for it (used
- * by tests and the demo).
+ * The kiosk's card reader, as the kiosk sees it: the appliance relays a read of the reader
+ * attached to this kiosk as `dev/{kioskId}/cmd/card-read` (the read's id and masked number; the
+ * card number never leaves the reader's bridge). Reads count only while the card screen is open.
  */
-export function useCardReader(input: { active: boolean; onCard: (token: string) => void }): void {
-  const onCard = useRef(input.onCard)
-  useEffect(() => {
-    onCard.current = input.onCard
+export function useCardReader(input: {
+  live: Live
+  branchId: BranchId | null
+  kioskId: string | null
+  active: boolean
+  onCard: (read: { readId: string; masked: string }) => void
+}): void {
+  // Subscribed only while the card screen is open: a read is never used for another step.
+  const topic =
+    input.active && input.branchId !== null && input.kioskId !== null
+      ? topics.deviceCommand(input.branchId, input.kioskId, 'card-read')
+      : null
+  useTopicEvents(input.live, topic, {
+    schema: CommandEnvelope,
+    onMessage: (envelope) => {
+      const read = cardReadOf(envelope, Date.now())
+      if (read) input.onCard(read)
+    },
   })
-  useEffect(() => {
-    if (!input.active) return undefined
-    const listener = (event: Event) => {
-      const detail = (event as CustomEvent<{ token?: unknown }>).detail
-      if (typeof detail.token === 'string' && detail.token.length > 0) onCard.current(detail.token)
-    }
-    window.addEventListener('kqms:card', listener)
-    return () => window.removeEventListener('kqms:card', listener)
-  }, [input.active])
 }

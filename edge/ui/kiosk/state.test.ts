@@ -2,6 +2,8 @@ import type { TicketView } from '@kqms/shared/api'
 import type { ServiceId } from '@kqms/shared/domain'
 import { describe, expect, it } from 'vitest'
 import {
+  assumedPrint,
+  cardReadOf,
   idleTimeoutSeconds,
   initialKiosk,
   kioskReducer,
@@ -9,6 +11,7 @@ import {
   printerAvailable,
   printerOverride,
   printerStateOf,
+  printFace,
   registerBody,
   type KioskAction,
   type KioskState,
@@ -139,6 +142,18 @@ describe('printer state', () => {
     expect(printerStateOf({ printer: { paper: 'near_end' } })).toBe('ok')
     expect(printerStateOf({ printer: { online: false, paper: 'ok' } })).toBe('offline')
     expect(printerStateOf({ printer: { state: 'out' } })).toBe('out')
+    // What the appliance publishes from the real printer.
+    const published = (state: string) => ({
+      version: 3,
+      ts: 1,
+      printer: { printerId: 'printer-1', state, blockedBy: null, paperRemainingPercent: 40 },
+      cardReader: null,
+    })
+    expect(printerStateOf(published('ok'))).toBe('ok')
+    expect(printerStateOf(published('near-end'))).toBe('ok')
+    expect(printerStateOf(published('out'))).toBe('out')
+    expect(printerStateOf(published('offline'))).toBe('offline')
+    expect(printerStateOf(published('none'))).toBe('offline')
     expect(printerStateOf({ printer: 'garbage' })).toBe('unknown')
     expect(printerAvailable('unknown')).toBe(true)
     expect(printerAvailable('out')).toBe(false)
@@ -148,5 +163,56 @@ describe('printer state', () => {
     expect(printerOverride('?printer=out')).toBe('out')
     expect(printerOverride('?printer=bad')).toBeNull()
     expect(printerOverride('')).toBeNull()
+  })
+})
+
+describe('printing the ticket', () => {
+  it('tells the customer what became of the print', () => {
+    expect(printFace({ kind: 'printing' }).message).toBe('kiosk.printing')
+    expect(printFace({ kind: 'printed' })).toEqual({
+      printer: 'ok',
+      message: 'kiosk.takePrinted',
+    })
+    expect(printFace({ kind: 'not-printed', code: 'PRINTER_PAPER_OUT' })).toEqual({
+      printer: 'out',
+      message: 'kiosk.printerOut',
+    })
+    expect(printFace({ kind: 'not-printed', code: 'PRINT_TIMEOUT' }).printer).toBe('slow')
+    for (const code of ['PRINTER_OFFLINE', 'PRINTER_COVER_OPEN', 'NO_PRINTER', 'NETWORK'])
+      expect(printFace({ kind: 'not-printed', code }).message).toBe('kiosk.printerOffline')
+    expect(assumedPrint('out')).toEqual({ kind: 'not-printed', code: 'PRINTER_PAPER_OUT' })
+    expect(assumedPrint('unknown')).toEqual({ kind: 'printed' })
+  })
+})
+
+describe('bank card identification', () => {
+  const envelope = (args: unknown, expiresAt = 2_000) => ({ name: 'card-read', expiresAt, args })
+  const read = { readId: 'card-0190f0aa-0000-7000-8000-000000000001', masked: '440043******1234' }
+
+  it('takes a fresh card read with its masked number; refuses stale or malformed ones', () => {
+    expect(cardReadOf(envelope({ ...read, token: 'x' }), 1_000)).toEqual(read)
+    expect(cardReadOf(envelope(read, 1_000), 1_000)).toBeNull()
+    expect(cardReadOf(envelope({ ...read, masked: '4400430012341234' }), 1_000)).toBeNull()
+    expect(cardReadOf({ ...envelope(read), name: 'print' }, 1_000)).toBeNull()
+  })
+
+  it('issues with the read id (never a card number) and keeps the masked number to show', () => {
+    const state = run([
+      { type: 'language', language: 'en' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'card', requestKey: '' },
+      { type: 'card', ...read, requestKey: 'kiosk-card-1' },
+    ])
+    expect(state.step).toMatchObject({
+      name: 'issuing',
+      identity: { kind: 'card', masked: '440043******1234' },
+    })
+    if (state.step.name !== 'issuing') throw new Error('not issuing')
+    expect(registerBody(state, state.step)).toEqual({
+      serviceId: CASH,
+      language: 'en',
+      priorityClass: 'regular',
+      cardReadId: read.readId,
+    })
   })
 })

@@ -10,8 +10,11 @@ import { z } from 'zod'
 export type Identity =
   | { readonly kind: 'none' }
   | { readonly kind: 'phone'; readonly phone: string }
-  /** A keyed hash of a card from the card reader (issue 4); never the card number. */
-  | { readonly kind: 'card'; readonly token: string }
+  /**
+   * A card read by the kiosk's card reader, relayed by the appliance: its id (sent with the
+   * registration) and the masked number shown to the customer; never the card number.
+   */
+  | { readonly kind: 'card'; readonly readId: string; readonly masked: string }
 
 export type Step =
   | { readonly name: 'welcome' }
@@ -53,7 +56,12 @@ export type KioskAction =
     }
   | { readonly type: 'key'; readonly key: string }
   | { readonly type: 'submitPhone'; readonly requestKey: string }
-  | { readonly type: 'card'; readonly token: string; readonly requestKey: string }
+  | {
+      readonly type: 'card'
+      readonly readId: string
+      readonly masked: string
+      readonly requestKey: string
+    }
   | {
       readonly type: 'priority'
       readonly priorityClass: PriorityClass
@@ -168,7 +176,7 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
       if (step.name !== 'card') return state
       return afterIdentify(state, {
         serviceId: step.serviceId,
-        identity: { kind: 'card', token: action.token },
+        identity: { kind: 'card', readId: action.readId, masked: action.masked },
         requestKey: action.requestKey,
       })
     case 'priority':
@@ -229,50 +237,100 @@ export function idleTimeoutSeconds(step: Step): number | null {
   }
 }
 
-/** The register request for an issuing step (the card token is not sent until issue 4's API). */
+/** The register request for an issuing step (a card is named by its read id, never its number). */
 export function registerBody(
   state: KioskState,
   step: Extract<Step, { name: 'issuing' }>,
-): { serviceId: ServiceId; language: Language; priorityClass: PriorityClass; phone?: string } {
+): {
+  serviceId: ServiceId
+  language: Language
+  priorityClass: PriorityClass
+  phone?: string
+  cardReadId?: string
+} {
   return {
     serviceId: step.serviceId,
     language: state.language,
     priorityClass: step.priorityClass,
     ...(step.identity.kind === 'phone' ? { phone: step.identity.phone } : {}),
+    ...(step.identity.kind === 'card' ? { cardReadId: step.identity.readId } : {}),
   }
+}
+
+// ── card reads ─────────────────────────────────────────────────────────────────────────────────
+
+const CardReadArgs = z.object({
+  readId: z.string().regex(/^card-[A-Za-z0-9-]{8,80}$/),
+  masked: z.string().regex(/^\d{6}\*{2,9}\d{4}$/),
+})
+
+/**
+ * A `dev/{kioskId}/cmd/card-read` command from the appliance: the read's id and masked number,
+ * or null when it is malformed or expired (a card read a while ago is not the customer's now).
+ */
+export function cardReadOf(
+  envelope: { name: string; expiresAt: number; args: unknown },
+  now: number,
+): { readId: string; masked: string } | null {
+  if (envelope.name !== 'card-read' || envelope.expiresAt <= now) return null
+  return CardReadArgs.safeParse(envelope.args).data ?? null
 }
 
 // ── printer state ──────────────────────────────────────────────────────────────────────────────
 
+/** The printer as the kiosk's retained `desired` says (the appliance follows the real printer). */
 export type PrinterState = 'ok' | 'out' | 'offline' | 'unknown'
 
 const PrinterHint = z.object({
   printer: z
     .object({
-      paper: z.enum(['ok', 'near_end', 'out']).optional(),
+      /** Published by the appliance from the printer's state and availability. */
+      state: z.enum(['ok', 'near-end', 'out', 'offline', 'none']).optional(),
+      paper: z.enum(['ok', 'near-end', 'near_end', 'out']).optional(),
       online: z.boolean().optional(),
-      state: z.enum(['ok', 'near_end', 'out', 'offline', 'unknown']).optional(),
     })
     .optional(),
 })
 
+const CardReaderHint = z.object({
+  cardReader: z.object({ readerId: z.string(), online: z.boolean() }).nullable(),
+})
+
+/** Whether the kiosk's card reader is there (`desired.cardReader`); null when not said. */
+export function cardReaderOnline(desired: unknown): boolean | null {
+  const parsed = CardReaderHint.safeParse(desired)
+  if (!parsed.success) return null
+  return parsed.data.cardReader?.online ?? false
+}
+
 /**
- * The kiosk printer's state from the kiosk's retained `desired` (issue 4 puts the printer there):
- * `{ printer: { paper: 'ok' | 'near_end' | 'out', online } }` or `{ printer: { state } }`.
- * Anything missing or unreadable is `unknown`, which the kiosk treats as available.
+ * The kiosk printer's state from the kiosk's retained `desired`:
+ * `{ printer: { state: 'ok' | 'near-end' | 'out' | 'offline' | 'none', … } }` (a kiosk without a
+ * printer is `offline`). Anything missing or unreadable is `unknown`.
  */
 export function printerStateOf(desired: unknown): PrinterState {
   const parsed = PrinterHint.safeParse(desired)
   const printer = parsed.success ? parsed.data.printer : undefined
   if (!printer) return 'unknown'
-  if (printer.online === false || printer.state === 'offline') return 'offline'
-  if (printer.paper === 'out' || printer.state === 'out') return 'out'
-  if (printer.paper !== undefined || printer.state !== undefined)
-    return printer.state === 'unknown' ? 'unknown' : 'ok'
+  switch (printer.state) {
+    case 'ok':
+    case 'near-end':
+      return 'ok'
+    case 'out':
+      return 'out'
+    case 'offline':
+    case 'none':
+      return 'offline'
+    case undefined:
+      break
+  }
+  if (printer.online === false) return 'offline'
+  if (printer.paper === 'out') return 'out'
+  if (printer.paper !== undefined) return 'ok'
   return printer.online === true ? 'ok' : 'unknown'
 }
 
-/** `?printer=out` (demo and test switch) wins over what the device reports. */
+/** `?printer=out` (demo and test switch) wins over what the device reports; no print is asked. */
 export function printerOverride(search: string): PrinterState | null {
   const value = new URLSearchParams(search).get('printer')
   return value === 'ok' || value === 'out' || value === 'offline' || value === 'unknown'
@@ -283,3 +341,42 @@ export function printerOverride(search: string): PrinterState | null {
 /** Whether the ticket can be expected from the printer: unknown counts as available. */
 export const printerAvailable = (state: PrinterState): boolean =>
   state === 'ok' || state === 'unknown'
+
+/** What became of the ticket's print, as the ticket screen shows it. */
+export type PrintStatus =
+  | { readonly kind: 'printing' }
+  | { readonly kind: 'printed' }
+  /** Not printed: `code` from the appliance (`PRINTER_PAPER_OUT`, `PRINT_TIMEOUT`…). */
+  | { readonly kind: 'not-printed'; readonly code: string }
+
+/** The ticket screen's banner and `data-printer`, from the print's answer. */
+export function printFace(status: PrintStatus): {
+  printer: 'printing' | 'ok' | 'out' | 'slow' | 'offline'
+  message:
+    | 'kiosk.printing'
+    | 'kiosk.takePrinted'
+    | 'kiosk.printerOut'
+    | 'kiosk.printerSlow'
+    | 'kiosk.printerOffline'
+} {
+  switch (status.kind) {
+    case 'printing':
+      return { printer: 'printing', message: 'kiosk.printing' }
+    case 'printed':
+      return { printer: 'ok', message: 'kiosk.takePrinted' }
+    case 'not-printed':
+      if (status.code === 'PRINTER_PAPER_OUT')
+        return { printer: 'out', message: 'kiosk.printerOut' }
+      if (status.code === 'PRINT_TIMEOUT') return { printer: 'slow', message: 'kiosk.printerSlow' }
+      return { printer: 'offline', message: 'kiosk.printerOffline' }
+  }
+}
+
+/** The print status a kiosk without a print request assumes from its printer's state. */
+export function assumedPrint(state: PrinterState): PrintStatus {
+  if (printerAvailable(state)) return { kind: 'printed' }
+  return {
+    kind: 'not-printed',
+    code: state === 'out' ? 'PRINTER_PAPER_OUT' : 'PRINTER_OFFLINE',
+  }
+}

@@ -1,6 +1,6 @@
 import type { BranchLive, DeviceView, OperatorView, PairingCodeView } from '@kqms/shared/api'
 import type { BranchId, CounterId, Language, ServiceId, SkillLevel } from '@kqms/shared/domain'
-import { DeviceState, topics, type DeviceKind } from '@kqms/shared/mqtt'
+import { DeviceState, topics, type DeviceId, type DeviceKind } from '@kqms/shared/mqtt'
 import { useMemo, useReducer, useState } from 'react'
 import { errorMessage, isApiError, type Api } from '../common/api'
 import { BrandMark, Dialog, LanguageSwitch, LinkBadge } from '../common/components'
@@ -12,6 +12,7 @@ import {
   hasChanges,
   operatorUpdate,
   paperOf,
+  paperTone,
   SLA_TONE,
   skillsReducer,
   type Paper,
@@ -355,7 +356,16 @@ function SkillsDialog(props: {
   )
 }
 
-const PAIRABLE: readonly DeviceKind[] = ['kiosk', 'hall-display', 'counter-display', 'printer']
+const PAIRABLE: readonly DeviceKind[] = [
+  'kiosk',
+  'hall-display',
+  'counter-display',
+  'printer',
+  'card-reader',
+  'firmware-bridge',
+]
+/** Kinds that serve one kiosk and are driven by a firmware bridge. */
+const ATTACHED: readonly DeviceKind[] = ['printer', 'card-reader']
 
 function Devices(props: {
   t: T
@@ -370,7 +380,7 @@ function Devices(props: {
     fastPollMs: 10_000,
     triggers: props.branchId ? [topics.deviceAvailabilityAll(props.branchId)] : [],
   })
-  const [paper, setPaper] = useState<Record<string, Paper>>({})
+  const [paper, setPaper] = useState<Record<string, Paper | null>>({})
   useTopicEvents(props.live, props.branchId ? topics.deviceState(props.branchId, '+') : null, {
     schema: DeviceState,
     onMessage: (state, topic) => {
@@ -408,24 +418,12 @@ function Devices(props: {
                   <div className="muted">{t(`device.${device.kind}`)}</div>
                 </td>
                 <td>
-                  <span className={`pill ${device.health.connected ? 'pill-ok' : 'pill-bad'}`}>
-                    {t(device.health.connected ? 'manager.deviceOnline' : 'manager.deviceOffline')}
+                  <span className={`pill ${isDeviceUp(device) ? 'pill-ok' : 'pill-bad'}`}>
+                    {t(isDeviceUp(device) ? 'manager.deviceOnline' : 'manager.deviceOffline')}
                   </span>
                 </td>
                 <td>
-                  {paper[device.id] ? (
-                    <span
-                      className={`pill ${paper[device.id] === 'ok' ? 'pill-ok' : paper[device.id] === 'out' ? 'pill-bad' : 'pill-warn'}`}
-                    >
-                      {t(
-                        paper[device.id] === 'ok'
-                          ? 'manager.paperOk'
-                          : paper[device.id] === 'out'
-                            ? 'manager.paperOut'
-                            : 'manager.paperLow',
-                      )}
-                    </span>
-                  ) : null}
+                  <PaperPill t={t} paper={paper[device.id] ?? paperOf(device.printer)} />
                 </td>
               </tr>
             ))}
@@ -438,6 +436,7 @@ function Devices(props: {
           api={api}
           data={props.data}
           language={props.language}
+          devices={devices.data?.devices ?? []}
           onClose={() => {
             setPairing(false)
             devices.reload()
@@ -448,16 +447,47 @@ function Devices(props: {
   )
 }
 
+/** A device behind a firmware bridge never connects itself: its bridge says it is available. */
+const isDeviceUp = (device: DeviceView): boolean =>
+  device.bridgeId === null ? device.health.connected : device.health.availability === 'online'
+
+/** A printer's paper: the share left, warned near the end, alarmed when out. */
+function PaperPill(props: { t: T; paper: Paper | null }) {
+  const { t, paper } = props
+  if (paper === null) return null
+  const tone = paperTone(paper)
+  const label =
+    paper.level === 'out'
+      ? t('manager.paperOut')
+      : tone === 'warn'
+        ? t('manager.paperLow')
+        : t('manager.paperOk')
+  return (
+    <span className={`pill pill-${tone}`} data-paper={paper.level} data-tone={tone}>
+      {label}
+      {paper.percent !== null && paper.level !== 'out'
+        ? ` · ${t('manager.paperLeft', { percent: paper.percent })}`
+        : null}
+    </span>
+  )
+}
+
 function PairDialog(props: {
   t: T
   api: Api
   data: BranchLive
   language: Language
+  devices: readonly DeviceView[]
   onClose: () => void
 }) {
   const { t } = props
   const [kind, setKind] = useState<DeviceKind>('kiosk')
   const [counterId, setCounterId] = useState<CounterId | null>(null)
+  const [attachedTo, setAttachedTo] = useState<string | null>(null)
+  const [bridgeId, setBridgeId] = useState<string | null>(null)
+  const attached = ATTACHED.includes(kind)
+  const enrolled = (k: DeviceKind) =>
+    props.devices.filter((d) => d.kind === k && d.revokedAt === null)
   const [code, setCode] = useState<PairingCodeView | null>(null)
   const [error, setError] = useState<string | null>(null)
   const needsCounter = kind === 'counter-display'
@@ -493,6 +523,38 @@ function PairDialog(props: {
             ))}
           </div>
         ) : null}
+        {attached ? (
+          <>
+            <p className="muted">{t('manager.attachToKiosk')}</p>
+            <div className="row wrap">
+              {enrolled('kiosk').map((d) => (
+                <button
+                  key={d.id}
+                  type="button"
+                  data-kiosk={d.id}
+                  className={`btn${attachedTo === d.id ? ' btn-primary' : ''}`}
+                  onClick={() => setAttachedTo(d.id)}
+                >
+                  {d.name}
+                </button>
+              ))}
+            </div>
+            <p className="muted">{t('manager.drivenByBridge')}</p>
+            <div className="row wrap">
+              {enrolled('firmware-bridge').map((d) => (
+                <button
+                  key={d.id}
+                  type="button"
+                  data-bridge={d.id}
+                  className={`btn${bridgeId === d.id ? ' btn-primary' : ''}`}
+                  onClick={() => setBridgeId(d.id)}
+                >
+                  {d.name}
+                </button>
+              ))}
+            </div>
+          </>
+        ) : null}
         {code ? (
           <div className="banner banner-info mgr-code" data-testid="pairing-code">
             {t('manager.pairingCode', {
@@ -510,11 +572,16 @@ function PairDialog(props: {
             type="button"
             className="btn btn-primary"
             data-testid="create-code"
-            disabled={needsCounter && counterId === null}
+            disabled={(needsCounter && counterId === null) || (attached && attachedTo === null)}
             onClick={() => {
               setError(null)
               props.api
-                .createPairingCode({ kind, ...(counterId && needsCounter ? { counterId } : {}) })
+                .createPairingCode({
+                  kind,
+                  ...(counterId && needsCounter ? { counterId } : {}),
+                  ...(attached && attachedTo ? { attachedTo: attachedTo as DeviceId } : {}),
+                  ...(attached && bridgeId ? { bridgeId: bridgeId as DeviceId } : {}),
+                })
                 .then(setCode)
                 .catch((e: unknown) => setError(errorMessage(e)))
             }}

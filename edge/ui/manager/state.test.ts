@@ -1,6 +1,6 @@
 import type { Operator, OperatorId, ServiceId } from '@kqms/shared/domain'
 import { describe, expect, it } from 'vitest'
-import { hasChanges, operatorUpdate, paperOf, skillsReducer } from './state'
+import { hasChanges, operatorUpdate, paperOf, paperTone, skillsReducer } from './state'
 
 const dana: Operator = {
   id: 'dana' as OperatorId,
@@ -27,8 +27,15 @@ describe('skills editing', () => {
 
 describe('device state', () => {
   it('reads the paper level of a printer or a kiosk', () => {
-    expect(paperOf({ paper: 'out', ts: 1 })).toBe('out')
-    expect(paperOf({ printer: { paper: 'near_end' }, ts: 1 })).toBe('near_end')
+    expect(paperOf({ paper: 'out', ts: 1 })).toEqual({ level: 'out', percent: null })
+    expect(paperOf({ printer: { paper: 'near_end' }, ts: 1 })?.level).toBe('near-end')
     expect(paperOf({ ts: 1 })).toBeNull()
+    // A bridge's PrinterState: the paper left is estimated from the paper fed.
+    const state = { kind: 'printer', paper: 'ok', paperRemainingPercent: 42.6, ts: 1 }
+    expect(paperOf(state)).toEqual({ level: 'ok', percent: 43 })
+    expect(paperTone({ level: 'ok', percent: 43 })).toBe('ok')
+    expect(paperTone({ level: 'ok', percent: 8 })).toBe('warn')
+    expect(paperTone({ level: 'near-end', percent: 30 })).toBe('warn')
+    expect(paperTone({ level: 'out', percent: 0 })).toBe('bad')
   })
 })

@@ -49,16 +49,42 @@ export const SLA_TONE: Readonly<Record<SlaState, string>> = {
   breached: 'pill-bad',
 }
 
-export type Paper = 'ok' | 'near_end' | 'out' | null
+/** A printer's paper as the manager sees it: the level and the estimated share left. */
+export interface Paper {
+  readonly level: 'ok' | 'near-end' | 'out'
+  /** 0–100; null when the printer does not estimate it. */
+  readonly percent: number | null
+}
+
+/** At or below this share left the manager is warned, whatever the near-end sensor says. */
+export const PAPER_WARN_PERCENT = 10
 
 const PaperState = z.union([
-  z.object({ paper: z.enum(['ok', 'near_end', 'out']) }),
-  z.object({ printer: z.object({ paper: z.enum(['ok', 'near_end', 'out']) }) }),
+  z.object({
+    paper: z.enum(['ok', 'near-end', 'near_end', 'out']),
+    paperRemainingPercent: z.number().min(0).max(100).optional(),
+  }),
+  z.object({ printer: z.object({ paper: z.enum(['ok', 'near-end', 'near_end', 'out']) }) }),
 ])
 
-/** The paper level in a device's reported state (a printer, or a kiosk reporting its printer). */
-export function paperOf(state: unknown): Paper {
+/**
+ * The paper of a printer's reported state (`PrinterState` on `dev/{printerId}/state`, or the
+ * device list's `printer`); null for anything else.
+ */
+export function paperOf(state: unknown): Paper | null {
   const parsed = PaperState.safeParse(state)
   if (!parsed.success) return null
-  return 'paper' in parsed.data ? parsed.data.paper : parsed.data.printer.paper
+  const raw = 'paper' in parsed.data ? parsed.data.paper : parsed.data.printer.paper
+  const percent =
+    'paperRemainingPercent' in parsed.data && parsed.data.paperRemainingPercent !== undefined
+      ? Math.round(parsed.data.paperRemainingPercent)
+      : null
+  return { level: raw === 'near_end' ? 'near-end' : raw, percent }
+}
+
+/** How loudly to show it: out is bad; near the end (or little left) warns. */
+export function paperTone(paper: Paper): 'ok' | 'warn' | 'bad' {
+  if (paper.level === 'out') return 'bad'
+  if (paper.level === 'near-end') return 'warn'
+  return paper.percent !== null && paper.percent <= PAPER_WARN_PERCENT ? 'warn' : 'ok'
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { BranchId, CounterId } from '../domain/ids.js'
 import { DeviceId, DeviceKind } from '../domain/devices.js'
+import { PaperLevel, PrinterBlock } from '../mqtt/printer.js'
 import { Timestamp } from './common.js'
 
 /**
@@ -23,6 +24,8 @@ export const CreatePairingCodeRequest = z
     counterId: CounterId.optional(),
     /** The firmware bridge that will drive the device (it may then publish for it). */
     bridgeId: DeviceId.optional(),
+    /** The kiosk a printer or card reader serves (an enrolled kiosk's id). */
+    attachedTo: DeviceId.optional(),
   })
   .meta({ id: 'CreatePairingCodeRequest' })
 export type CreatePairingCodeRequest = z.infer<typeof CreatePairingCodeRequest>
@@ -34,6 +37,7 @@ export const PairingCodeView = z
     kind: DeviceKind,
     name: z.string().nullable(),
     counterId: CounterId.nullable(),
+    attachedTo: z.string().nullable(),
     expiresAt: Timestamp,
   })
   .meta({ id: 'PairingCodeView' })
@@ -86,6 +90,21 @@ export const DeviceHealth = z
   .meta({ id: 'DeviceHealth' })
 export type DeviceHealth = z.infer<typeof DeviceHealth>
 
+/** A printer's last reported state (its retained `dev/{id}/state`), for the manager. */
+export const PrinterHealth = z
+  .object({
+    online: z.boolean(),
+    paper: PaperLevel,
+    /** 0–100, estimated from the paper fed since the roll was changed. */
+    paperRemainingPercent: z.number().min(0).max(100),
+    /** Why it cannot print now; null when it can. */
+    blockedBy: PrinterBlock.nullable(),
+    ticketsPrinted: z.number().int().nonnegative(),
+    reportedAt: Timestamp,
+  })
+  .meta({ id: 'PrinterHealth' })
+export type PrinterHealth = z.infer<typeof PrinterHealth>
+
 export const DeviceView = z
   .object({
     id: DeviceId,
@@ -93,11 +112,15 @@ export const DeviceView = z
     name: z.string(),
     counterId: CounterId.nullable(),
     bridgeId: z.string().nullable(),
+    /** The kiosk a printer or card reader serves. */
+    attachedTo: z.string().nullable(),
     createdAt: Timestamp,
     revokedAt: Timestamp.nullable(),
     /** Last connect or disconnect seen by the broker. */
     lastSeenAt: Timestamp.nullable(),
     health: DeviceHealth,
+    /** Printers only: the last state the printer reported; null before any (or another kind). */
+    printer: PrinterHealth.nullable(),
   })
   .meta({ id: 'DeviceView' })
 export type DeviceView = z.infer<typeof DeviceView>

@@ -73,6 +73,14 @@ export const RegisterRequest = z
     phoneMasked: MaskedPhone.optional(),
     /** Further services of a multi-step visit, in order. */
     followUpServiceIds: z.array(ServiceId).max(5).optional(),
+    /**
+     * The kiosk's card read (`cmd/card-read` id) the customer identified with: the ticket records
+     * the card's masked number and keyed hash, never its number.
+     */
+    cardReadId: z
+      .string()
+      .regex(/^card-[A-Za-z0-9-]{8,80}$/, 'must be a card read id from the kiosk')
+      .optional(),
   })
   .refine((r) => r.phone === undefined || r.phoneMasked === undefined, {
     message: 'give phone or phoneMasked, not both',
@@ -114,6 +122,8 @@ export const TicketView = z
     position: z.number().int().positive().nullable(),
     wait: WaitRange.nullable(),
     statusUrl: z.string(),
+    /** The bank card the customer identified with, masked (`440043******1234`); absent if none. */
+    cardMasked: z.string().optional(),
   })
   .meta({ id: 'TicketView' })
 export type TicketView = z.infer<typeof TicketView>

@@ -2,20 +2,32 @@ import type { Role } from '@kqms/shared/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv, Session } from '../app-env.js'
 import { HttpError } from '../errors.js'
+import { authenticateDevice, type DeviceAuthDeps } from './device-auth.js'
 import { authenticate, hasRole, type SessionDeps } from './staff-sessions.js'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
+const BASIC = /^Basic\s/i
 
 /**
- * Reads `Authorization: Bearer <token>` on every API request. No header: an anonymous request
+ * Reads `Authorization: Bearer <token>` on every API request (`Basic` is a device's
+ * credentials, checked by the routes devices call). No header: an anonymous request
  * (public routes serve it). A header that is not a live session: 401, even on public routes, so a
  * client never silently loses its staff rights.
  */
-export function loadSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
+export function loadSession(
+  deps: SessionDeps & { devices?: DeviceAuthDeps },
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization')
+    c.set('device', undefined)
     if (header === undefined) {
       c.set('session', undefined)
+      return next()
+    }
+    // A device's own credentials: checked here too, so a wrong one is never silently ignored.
+    if (BASIC.test(header) && deps.devices) {
+      c.set('session', undefined)
+      c.set('device', await authenticateDevice(c, { ...deps.devices, ip: clientAddress(c) }))
       return next()
     }
     const token = BEARER.exec(header)?.[1]
