@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fakeClock, minutes } from '../../../test/fake-clock.js'
+import { fakeClock, minutes } from '../../test/fake-clock.js'
 import { createLoginThrottle } from './login-throttle.js'
 
 describe(createLoginThrottle.name, () => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../usecases/ports.js'
+import type { Clock } from '../usecases/ports.js'
 
 export interface LoginThrottleOptions {
   readonly clock: Clock

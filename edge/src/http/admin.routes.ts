@@ -30,7 +30,7 @@ import { listUsers } from '../db/user.store.js'
 import type { QueueState } from '../domain/state.js'
 import { requireRole } from './auth/auth.middleware.js'
 import { createUser, toUserView } from './auth/users.js'
-import { toPresenceView } from './counter.views.js'
+import { toPresenceView } from '../views/counter.views.js'
 import { executeCommand } from './execute-command.js'
 import type { HttpDeps } from './http-deps.js'
 import {

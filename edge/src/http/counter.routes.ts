@@ -26,7 +26,7 @@ import {
   operatorAtCounter,
   toCounterView,
   toStaffTicketView,
-} from './counter.views.js'
+} from '../views/counter.views.js'
 import { HttpError } from './errors.js'
 import { executeCommand } from './execute-command.js'
 import type { HttpDeps } from './http-deps.js'

@@ -15,7 +15,7 @@ import type { DeviceRow } from '../db/device.store.js'
 import type { DeviceRegistry } from '../usecases/device-registry.js'
 import type { PrintJobs } from '../usecases/print-jobs.js'
 import { clientAddress, requireRole } from './auth/auth.middleware.js'
-import { createLoginThrottle } from './auth/login-throttle.js'
+import { createLoginThrottle } from '../auth/login-throttle.js'
 import { HttpError } from './errors.js'
 import type { HttpDeps } from './http-deps.js'
 import {
@@ -26,7 +26,7 @@ import {
   jsonBody,
   jsonContent,
 } from './openapi.js'
-import { toIso, toIsoOrNull } from './public.views.js'
+import { toIso, toIsoOrNull } from '../views/public.views.js'
 
 /**
  * Device registry over HTTP: managers list devices with their health, create one-time pairing

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { requireRole } from './auth/auth.middleware.js'
 import type { HttpDeps } from './http-deps.js'
 import { BEARER, createRouter, errorResponses, jsonContent } from './openapi.js'
-import { toBranchLive, toCounterState, toCounterStates, toNowServing } from './live.views.js'
+import { toBranchLive, toCounterState, toCounterStates, toNowServing } from '../views/live.views.js'
 
 /**
  * Snapshots of the live state for the web apps: the same payloads as the retained MQTT topics, so

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Instant, QueueEvent, TicketId } from '@kqms/shared/domain'
 import type { QueueState } from '../domain/state.js'
 import type { Clock, QueueRuntime, StoredEvent } from '../usecases/ports.js'
-import { activeServices, predictNewTicket, waitingOf } from './public.views.js'
+import { activeServices, predictNewTicket, waitingOf } from '../views/public.views.js'
 
 /** What the metrics read at scrape time and follow as events commit. */
 export interface MetricsSource {

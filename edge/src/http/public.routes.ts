@@ -23,7 +23,7 @@ import {
   toLiveStatusView,
   toQueueView,
   toTicketView,
-} from './public.views.js'
+} from '../views/public.views.js'
 
 const branches = createRoute({
   method: 'get',

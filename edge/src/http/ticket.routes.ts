@@ -3,7 +3,7 @@ import { CancelTicketRequest, ReactivateTicketRequest, StaffTicketView } from '@
 import { TicketId } from '@kqms/shared/domain'
 import { z } from 'zod'
 import { requireRole } from './auth/auth.middleware.js'
-import { toStaffTicketView } from './counter.views.js'
+import { toStaffTicketView } from '../views/counter.views.js'
 import { executeCommand } from './execute-command.js'
 import type { HttpDeps } from './http-deps.js'
 import {
@@ -15,7 +15,7 @@ import {
   jsonBody,
   jsonContent,
 } from './openapi.js'
-import { requireLiveTicket } from './public.views.js'
+import { requireLiveTicket } from '../views/public.views.js'
 
 const TicketParams = z.object({ ticketId: TicketId })
 const TICKET_ERRORS = [...BODY_ERRORS, 401, 403, 404, 409] as const

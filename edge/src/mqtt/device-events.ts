@@ -14,7 +14,7 @@ import {
 import type { Logger } from 'pino'
 import type { Command } from '../domain/commands.js'
 import type { QueueState } from '../domain/state.js'
-import { operatorAtCounter } from '../http/counter.views.js'
+import { operatorAtCounter } from '../views/counter.views.js'
 import type { DeviceRow } from '../db/device.store.js'
 import type { DeviceRegistry } from '../usecases/device-registry.js'
 import type { Clock, CommandResult, QueueRuntime } from '../usecases/ports.js'

@@ -7,8 +7,8 @@ import type {
   QueueSnapshot,
 } from '@kqms/shared/mqtt'
 import type { QueueState, Ticket } from '../domain/state.js'
-import { currentTicketAt, operatorAtCounter } from '../http/counter.views.js'
-import { activeServices, toQueueView } from '../http/public.views.js'
+import { currentTicketAt, operatorAtCounter } from '../views/counter.views.js'
+import { activeServices, toQueueView } from '../views/public.views.js'
 import type { StoredEvent } from '../usecases/ports.js'
 
 /** Payloads of the queue's MQTT topics, rendered from the committed queue state (pure). */

@@ -29,7 +29,7 @@ import {
 } from '../db/print-job.store.js'
 import type { QueueState, Ticket } from '../domain/state.js'
 import { predictWaits } from '../domain/prediction.js'
-import { toWaitRange } from '../http/public.views.js'
+import { toWaitRange } from '../views/public.views.js'
 import type { DeviceRegistry } from './device-registry.js'
 import type { Clock, QueueRuntime } from './ports.js'
 

@@ -12,8 +12,8 @@ import {
 import type { Clock, IdSource } from '../../usecases/ports.js'
 import type { Session } from '../app-env.js'
 import { HttpError } from '../errors.js'
-import type { LoginThrottle } from './login-throttle.js'
-import { burnVerification, verifySecret } from './password.js'
+import type { LoginThrottle } from '../../auth/login-throttle.js'
+import { burnVerification, verifySecret } from '../../auth/password.js'
 import { toSessionUser, toUserView } from './users.js'
 
 /**
