@@ -219,6 +219,44 @@ describe('bridge printer: print jobs', () => {
     expect(bridge.commands).toEqual([])
   })
 
+  it('takes the printer offline with its bridge: a bridge that dies leaves no device “online”', async () => {
+    await using edge = await startTestEdge()
+    const willPayload = JSON.stringify({ state: 'offline', bdSeq: 3, reason: 'lwt', ts: 0 })
+    const client = await edge.connect({
+      clientId: 'bridge-1',
+      password: edge.demoSecret('bridge-1'),
+      will: {
+        topic: topics.deviceAvailability(b, 'bridge-1'),
+        payload: Buffer.from(willPayload),
+        qos: 1,
+        retain: true,
+      },
+    })
+    const online = () => ({ state: 'online', bdSeq: 3, ts: edge.clock.now() })
+    for (const id of ['bridge-1', 'printer-1']) {
+      if (id === 'printer-1')
+        await client.publishAsync(topics.deviceState(b, id), JSON.stringify(printerState(edge)), {
+          qos: 1,
+          retain: true,
+        })
+      await client.publishAsync(topics.deviceAvailability(b, id), JSON.stringify(online()), {
+        qos: 1,
+        retain: true,
+      })
+    }
+    await eventually(
+      () => edge.edge.bridgeDevices.printing.status('printer-1').availability === 'online',
+    )
+    const ticket = await takeTicket(edge, { service: 'cash', language: 'ru' })
+
+    client.stream.destroy() // the bridge process dies: the broker publishes its Will
+    await eventually(
+      () => edge.edge.bridgeDevices.printing.status('printer-1').availability === 'offline',
+    )
+    const refused = await printTicket(edge, ticket.id)
+    expect(refused.body).toMatchObject({ state: 'unavailable', code: 'PRINTER_OFFLINE' })
+  })
+
   it('re-sends an unanswered job with the same id when the printer is born again, not after expiry', async () => {
     await using edge = await startTestEdge({ printReplyWaitMs: 300 })
     const bridge = await connectBridge(edge)

@@ -145,11 +145,45 @@ export async function startBridgeDevices(deps: BridgeDevicesDeps): Promise<Bridg
     if (!device) return
     const availability = parsePayload(DeviceAvailability, payload)
     if (!availability) return
+    if (device.kind === 'firmware-bridge') return onBridgeAvailability(device, availability)
     if (device.kind === 'printer') printing.onAvailability({ deviceId: device.id, availability })
     else if (device.kind === 'card-reader' && device.attachedTo !== null) {
       readerOnline.set(device.id, availability.state === 'online')
       publishKiosk(device.attachedTo)
     }
+  }
+
+  /**
+   * A bridge's Will covers only its own availability: the devices it drives would stay retained
+   * `online` while nobody drives them. When a bridge goes offline the core marks each of its
+   * devices offline with the bridge's bdSeq (device topics carry their bridge's bdSeq), so kiosks,
+   * the manager and print jobs see it at once; the bridge's next birth overwrites it.
+   */
+  const bridgeBdSeq = new Map<string, number>()
+  const onBridgeAvailability = (bridge: DeviceRow, availability: DeviceAvailability): void => {
+    const last = bridgeBdSeq.get(bridge.id)
+    if (availability.state === 'online') {
+      bridgeBdSeq.set(bridge.id, availability.bdSeq)
+      return
+    }
+    if (last !== undefined && availability.bdSeq < last) return // a stale Will
+    for (const owned of registry.ownedBy(bridge.id)) {
+      const offline: DeviceAvailability = {
+        state: 'offline',
+        bdSeq: availability.bdSeq,
+        reason: 'bridge-offline',
+        ts: clock.now(),
+      }
+      broker
+        .publish(topics.deviceAvailability(branchId, owned.id), offline, { retain: true })
+        .catch((error: unknown) =>
+          log.error({ err: error, deviceId: owned.id }, 'bridge device offline not published'),
+        )
+    }
+    log.warn(
+      { bridgeId: bridge.id, reason: availability.reason },
+      'bridge offline: its devices too',
+    )
   }
 
   const onState = (topic: string, payload: Buffer): void => {
