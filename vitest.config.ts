@@ -39,6 +39,11 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      // The cloud console's routing and role rules: pure, no DOM.
+      {
+        extends: true,
+        test: { name: 'cloud-console', include: ['cloud/console/src/**/*.test.ts'] },
+      },
       // The cloud console in Debian's Chromium against a real cloud service; built first.
       {
         extends: true,

@@ -1,17 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { hasSocat } from '../src/simulators/pty-pair.js'
 
-/**
- * socat PTY pairs for tests over the real serial binding (design/devices.md §5, §8.6): the bridge
- * opens `bridgeEnd`, a simulator opens `deviceEnd`. Killing socat is an unplug (the bridge's port
- * closes with `disconnected`); `plug()` makes a new pair at the same paths (a replug).
- */
-
-export function hasSocat(): boolean {
-  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0
-}
+export { hasSocat, startPtyPair, type PtyPair } from '../src/simulators/pty-pair.js'
 
 /** True when PTY tests can run; says loudly why not; under CI=true a missing socat fails. */
 export function ptyTestsEnabled(suite: string): boolean {
@@ -20,76 +9,4 @@ export function ptyTestsEnabled(suite: string): boolean {
     throw new Error(`${suite}: socat is required under CI=true (apt-get install socat)`)
   console.warn(`\n*** SKIPPING ${suite}: socat is not installed (apt-get install socat) ***\n`)
   return false
-}
-
-export interface PtyPair extends AsyncDisposable {
-  readonly bridgeEnd: string
-  readonly deviceEnd: string
-  readonly plugged: boolean
-  /** Kills socat (SIGKILL): both ends vanish, as when a USB adapter is pulled. */
-  unplug(): Promise<void>
-  /** A new socat at the same paths. */
-  plug(): Promise<void>
-  stop(): Promise<void>
-}
-
-async function startSocat(bridgeEnd: string, deviceEnd: string): Promise<ChildProcess> {
-  const socat = spawn(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${bridgeEnd}`, `pty,raw,echo=0,link=${deviceEnd}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  await new Promise<void>((resolve, reject) => {
-    let stderr = ''
-    const timer = setTimeout(() => {
-      socat.kill('SIGKILL')
-      reject(new Error(`socat did not start: ${stderr}`))
-    }, 10_000)
-    socat.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      if (stderr.includes('starting data transfer loop')) {
-        clearTimeout(timer)
-        socat.stderr?.resume()
-        resolve()
-      }
-    })
-    socat.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`socat exited with ${String(code)}: ${stderr}`))
-    })
-  })
-  return socat
-}
-
-export async function startPtyPair(): Promise<PtyPair> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kqms-pty-'))
-  const bridgeEnd = path.join(dir, 'ttyBridge')
-  const deviceEnd = path.join(dir, 'ttyDevice')
-  let socat: ChildProcess | null = await startSocat(bridgeEnd, deviceEnd)
-  const unplug = async () => {
-    const current = socat
-    socat = null
-    if (current?.exitCode !== null || current.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()))
-    current.kill('SIGKILL')
-    await exited
-  }
-  const stop = async () => {
-    await unplug()
-    rmSync(dir, { recursive: true, force: true })
-  }
-  return {
-    bridgeEnd,
-    deviceEnd,
-    get plugged() {
-      return socat !== null
-    },
-    unplug,
-    async plug() {
-      if (socat !== null) return
-      socat = await startSocat(bridgeEnd, deviceEnd)
-    },
-    stop,
-    [Symbol.asyncDispose]: stop,
-  }
 }

@@ -45,3 +45,13 @@ describe('TICKET_LABELS', () => {
     }
   })
 })
+
+describe('the expected wait line', () => {
+  it('never prints a "0-0 min" range: a short wait reads as words, an exact one as ~N', () => {
+    expect(TICKET_LABELS.kk.wait(0, 0)).toBe('Күту уақыты: бір минуттан аз')
+    expect(TICKET_LABELS.ru.wait(0, 1)).toBe('Ожидание: меньше минуты')
+    expect(TICKET_LABELS.en.wait(0, 0)).toBe('Expected wait: under a minute')
+    expect(TICKET_LABELS.en.wait(5, 5)).toBe('Expected wait: ~5\u00A0min')
+    expect(TICKET_LABELS.ru.wait(10, 15)).toBe('Ожидание: 10-15\u00A0мин')
+  })
+})

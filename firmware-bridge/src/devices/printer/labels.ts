@@ -26,7 +26,12 @@ export const TICKET_LABELS: Readonly<Record<Language, TicketLabels>> = {
     issuedAt: 'Берілген уақыты',
     appointmentAt: 'Жазылу уақыты',
     ahead: (count) => `Сіздің алдыңызда: ${count} адам`,
-    wait: (low, high) => `Күту уақыты: ${low}-${high}\u00A0мин`,
+    wait: (low, high) =>
+      high <= 1
+        ? 'Күту уақыты: бір минуттан аз'
+        : low === high
+          ? `Күту уақыты: ~${high}\u00A0мин`
+          : `Күту уақыты: ${low}-${high}\u00A0мин`,
     waitUnknown: 'Күту уақыты анықталуда',
     trackOnPhone: 'Кезегіңізді телефоннан бақылаңыз',
     keepTicket: 'Бұл талонды нөміріңіз шақырылғанша сақтаңыз',
@@ -41,7 +46,12 @@ export const TICKET_LABELS: Readonly<Record<Language, TicketLabels>> = {
     issuedAt: 'Время выдачи',
     appointmentAt: 'Время записи',
     ahead: (count) => `Перед вами: ${count} чел.`,
-    wait: (low, high) => `Ожидание: ${low}-${high}\u00A0мин`,
+    wait: (low, high) =>
+      high <= 1
+        ? 'Ожидание: меньше минуты'
+        : low === high
+          ? `Ожидание: ~${high}\u00A0мин`
+          : `Ожидание: ${low}-${high}\u00A0мин`,
     waitUnknown: 'Время ожидания уточняется',
     trackOnPhone: 'Следите за очередью на телефоне',
     keepTicket: 'Сохраняйте талон до вызова вашего номера',
@@ -56,7 +66,12 @@ export const TICKET_LABELS: Readonly<Record<Language, TicketLabels>> = {
     issuedAt: 'Issued',
     appointmentAt: 'Appointment',
     ahead: (count) => `People ahead of you: ${count}`,
-    wait: (low, high) => `Expected wait: ${low}-${high}\u00A0min`,
+    wait: (low, high) =>
+      high <= 1
+        ? 'Expected wait: under a minute'
+        : low === high
+          ? `Expected wait: ~${high}\u00A0min`
+          : `Expected wait: ${low}-${high}\u00A0min`,
     waitUnknown: 'Expected wait: being estimated',
     trackOnPhone: 'Track your place on your phone',
     keepTicket: 'Please keep your ticket until your number is called',

@@ -1,27 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { SerialPort } from 'serialport'
 import type { Link, LinkCloseReason, LinkEvents } from '../../../links/link.js'
+import { hasSocat, startPtyPair as startSocatPair } from '../../pty-pair.js'
+import { ptyTestsEnabled } from '../../../../test/pty.js'
 
 /**
  * A socat PTY pair for tests over the real serialport binding (design/devices.md §5, §8.6).
  * Missing socat skips loudly outside CI and fails under CI=true.
  */
 
-export function socatIsAvailable(): boolean {
-  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0
-}
-
-/** True when PTY tests can run; prints why when they cannot; throws under CI=true. */
-export function canRunPtyTests(suite: string): boolean {
-  if (socatIsAvailable()) return true
-  if (process.env['CI'] === 'true')
-    throw new Error(`${suite}: socat is required under CI=true (apt-get install socat)`)
-  console.warn(`\n*** SKIPPING ${suite}: socat is not installed (apt-get install socat) ***\n`)
-  return false
-}
+export const socatIsAvailable = hasSocat
+export const canRunPtyTests = ptyTestsEnabled
 
 export interface PtyPair extends AsyncDisposable {
   /** The bridge end. */
@@ -32,43 +20,8 @@ export interface PtyPair extends AsyncDisposable {
 }
 
 export async function startPtyPair(): Promise<PtyPair> {
-  const dir = await mkdtemp(join(tmpdir(), 'kqms-pty-'))
-  const a = join(dir, 'a')
-  const b = join(dir, 'b')
-  const socat = spawn(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()))
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let stderr = ''
-      const timer = setTimeout(() => reject(new Error(`socat did not start: ${stderr}`)), 10_000)
-      socat.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (stderr.includes('starting data transfer loop')) {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      socat.once('exit', (code) => {
-        clearTimeout(timer)
-        reject(new Error(`socat exited with ${String(code)}: ${stderr}`))
-      })
-    })
-  } catch (error) {
-    socat.kill('SIGKILL')
-    await rm(dir, { recursive: true, force: true })
-    throw error
-  }
-  socat.stderr.resume()
-  const stop = async (): Promise<void> => {
-    if (socat.exitCode === null && socat.signalCode === null) socat.kill('SIGTERM')
-    await exited
-    await rm(dir, { recursive: true, force: true })
-  }
-  return { a, b, stop, [Symbol.asyncDispose]: stop }
+  const pair = await startSocatPair()
+  return { a: pair.bridgeEnd, b: pair.deviceEnd, stop: pair.stop, [Symbol.asyncDispose]: pair.stop }
 }
 
 type Listeners = { [E in keyof LinkEvents]: Set<LinkEvents[E]> }
