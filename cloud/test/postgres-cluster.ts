@@ -45,8 +45,11 @@ export default async function startPostgresCluster(project: TestProject): Promis
   const bin = findPostgresBin()
   if (bin === undefined) {
     const message = `PostgreSQL server binaries not found under ${PG_ROOT}`
-    if (process.env['CI'] === 'true') throw new Error(`${message}; CI must install the postgresql package`)
-    process.stderr.write(`\n*** cloud: ${message}: SKIPPING the PostgreSQL half of the cloud tests ***\n\n`)
+    if (process.env['CI'] === 'true')
+      throw new Error(`${message}; CI must install the postgresql package`)
+    process.stderr.write(
+      `\n*** cloud: ${message}: SKIPPING the PostgreSQL half of the cloud tests ***\n\n`,
+    )
     project.provide('postgresUrl', '')
     return () => {}
   }
@@ -65,7 +68,18 @@ export default async function startPostgresCluster(project: TestProject): Promis
   }
   const data = join(dir, 'data')
   const port = await freePort()
-  run('initdb', ['-D', data, '-U', 'kqms', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'])
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    'kqms',
+    '-A',
+    'trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ])
   const options = [
     `-p ${port}`,
     `-k ${dir}`,
@@ -79,7 +93,17 @@ export default async function startPostgresCluster(project: TestProject): Promis
   project.provide('postgresUrl', url)
   return () => {
     const stop = asRoot
-      ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'])
+      ? spawnSync('runuser', [
+          '-u',
+          'postgres',
+          '--',
+          join(bin, 'pg_ctl'),
+          '-D',
+          data,
+          '-m',
+          'immediate',
+          'stop',
+        ])
       : spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'])
     if (stop.status !== 0) process.stderr.write(`cloud: pg_ctl stop: ${String(stop.stderr)}\n`)
     rmSync(dir, { recursive: true, force: true })
