@@ -22,6 +22,8 @@ export async function startEdgeProcess(options: {
   env?: Record<string, string>
   /** Extra Node flags, e.g. `--cpu-prof` for profiling. */
   nodeArgs?: string[]
+  /** Keep collecting log lines after the appliance listens (default: drained unread). */
+  keepLogs?: boolean
   timeoutMs?: number
 }): Promise<EdgeProcess> {
   // Node itself with tsx's loader (not the tsx CLI, which forks): a signal reaches the appliance.
@@ -68,8 +70,10 @@ export async function startEdgeProcess(options: {
       if (entry['msg'] === 'http listening' && typeof entry['url'] === 'string') {
         clearTimeout(timer)
         // From here on the output is drained unread, so logging costs the parent nothing.
-        lines.close()
-        child.stdout.resume()
+        if (options.keepLogs !== true) {
+          lines.close()
+          child.stdout.resume()
+        }
         resolve(entry['url'])
       }
     })

@@ -9,10 +9,19 @@ export interface TcpProxy extends AsyncDisposable {
   readonly connections: number
   cut(): void
   restore(): void
+  /** Every byte that crossed the proxy, both directions (when started with `record: true`). */
+  recorded(): Buffer
   stop(): Promise<void>
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: { record?: boolean } = {},
+): Promise<TcpProxy> {
+  const chunks: Buffer[] = []
+  const record = (chunk: Buffer) => {
+    if (options.record === true) chunks.push(chunk)
+  }
   const pairs = new Set<[Socket, Socket]>()
   let down = false
   let connections = 0
@@ -35,6 +44,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', drop)
     upstream.on('close', drop)
     upstream.connect(target.port, target.host, () => {
+      client.on('data', record)
+      upstream.on('data', record)
       client.pipe(upstream)
       upstream.pipe(client)
     })
@@ -55,6 +66,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   }
   return {
     port,
+    recorded: () => Buffer.concat(chunks),
     get connections() {
       return connections
     },
