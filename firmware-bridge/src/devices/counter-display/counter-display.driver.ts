@@ -184,7 +184,11 @@ class CounterDisplayDriver implements DeviceDriver {
    */
   async healthCheck(): Promise<'ok' | 'degraded' | 'offline'> {
     const context = this.#context
-    if (context?.link.isOpen !== true) return 'offline'
+    if (context === null) return 'offline'
+    if (!context.link.isOpen) {
+      this.#setOnline(false)
+      return 'offline'
+    }
     const refresh = this.#dueRefresh(context.clock.now())
     if (this.#assumed && refresh === null) return 'ok'
     let result: Transaction
