@@ -58,6 +58,16 @@ export default defineConfig({
       // Real serial ports through socat PTY pairs with simulators on the far end.
       packageProject('firmware-bridge', { testTimeout: 30_000, hookTimeout: 30_000 }),
       packageProject('provisioning'),
+      // The README's `pnpm start` as a new user runs it: every process, real ports, Ctrl-C.
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['scripts/**/*.test.ts'],
+          globalSetup: ['edge/e2e/build-ui.ts', 'cloud/e2e/build-console.ts'],
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 })

@@ -22,11 +22,16 @@ const REPO = fileURLToPath(new URL('..', import.meta.url))
 const DATA_DIR = process.env['KQMS_DATA_DIR'] ?? `${REPO}.data`
 const BRANCH_ID = process.env['EDGE_BRANCH_ID'] ?? 'almaty-demo'
 
-// The appliance and the cloud serve built web apps: build them before they start.
-for (const [name, config] of [
-  ['web apps (edge/ui)', 'edge/ui/vite.config.ts'],
-  ['cloud console (cloud/console)', 'cloud/console/vite.config.ts'],
-] as const) {
+// The appliance and the cloud serve built web apps: build them before they start
+// (KQMS_SKIP_UI_BUILD=1 serves what is already built, as the smoke test does).
+const builds =
+  process.env['KQMS_SKIP_UI_BUILD'] === '1'
+    ? []
+    : ([
+        ['web apps (edge/ui)', 'edge/ui/vite.config.ts'],
+        ['cloud console (cloud/console)', 'cloud/console/vite.config.ts'],
+      ] as const)
+for (const [name, config] of builds) {
   const started = performance.now()
   process.stdout.write(`building the ${name}…\n`)
   await build({ configFile: `${REPO}${config}`, logLevel: 'warn' })
