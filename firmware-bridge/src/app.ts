@@ -7,15 +7,15 @@ import { openBdSeqStore } from './bd-seq.js'
 import { createBridgeRouter, createDevicePublisher } from './bridge.js'
 import { systemClock, systemRandom, type Clock, type Random } from './clock.js'
 import { ConfigError, type BridgeConfig } from './config.js'
-import { createLink, type CreateLinkDeps } from './links/index.js'
+import { createLinks, type CreateLinkDeps } from './links/index.js'
 import { createBridgeMqtt, type BridgeMqtt } from './mqtt-client.js'
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js'
 import { topics } from '@kqms/shared/mqtt'
 
 /**
- * Builds the bridge from its configuration: per device a link, a driver and a supervisor; one MQTT
- * connection for all of them. No process-wide side effects (main.ts holds those), so tests start
- * it in-process.
+ * Builds the bridge from its configuration: per device a link (a handle on a shared port for
+ * devices on one RS-485 bus), a driver and a supervisor; one MQTT connection for all of them. No
+ * process-wide side effects (main.ts holds those), so tests start it in-process.
  */
 export interface BridgeAppDeps {
   readonly config: BridgeConfig
@@ -76,6 +76,8 @@ export function startBridge(deps: BridgeAppDeps): BridgeApp {
   const publisher = createDevicePublisher({ branchId: config.branchId, mqtt, clock })
 
   let fatal = false
+  // Devices naming one serial port (displays on one RS-485 bus) get handles on one shared port.
+  const links = createLinks(config.devices, deps.links)
   for (const [index, device] of config.devices.entries()) {
     const stateDir = path.join(config.stateDir, 'devices', device.id)
     mkdirSync(stateDir, { recursive: true })
@@ -91,7 +93,8 @@ export function startBridge(deps: BridgeAppDeps): BridgeApp {
         },
       ])
     }
-    const link = createLink({ deviceId: device.id, config: device.link }, deps.links)
+    const link = links.get(device.id)
+    if (link === undefined) throw new Error(`no link for ${device.id}`)
     supervisors.set(
       device.id,
       createSupervisor({

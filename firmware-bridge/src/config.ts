@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { BranchId } from '@kqms/shared/domain'
 import { DeviceId } from '@kqms/shared/mqtt'
@@ -154,6 +154,81 @@ const DeviceConfig = z.strictObject({
   options: z.unknown().default({}),
 })
 
+/**
+ * Device kinds that can share one serial port (an RS-485 bus): their protocol is addressed, so
+ * each driver keeps the replies of its own address. A button panel's key codes carry no address
+ * (a display's ACK byte would corrupt them); printers and card readers own their line.
+ */
+export const SHAREABLE_KINDS: readonly string[] = ['counter-display']
+
+/** The serial settings that devices on one port must agree on. */
+const SHARED_SERIAL_SETTINGS = [
+  'baudRate',
+  'dataBits',
+  'stopBits',
+  'parity',
+  'rtscts',
+  'xon',
+  'writeTimeoutMs',
+] as const
+
+/**
+ * Which port a serial link names, for sharing: the resolved path (symlinks followed when it
+ * exists now), the by-id pattern, or vid:pid(+serial). Null for links that are not serial.
+ */
+export function serialPortKey(link: LinkConfig): string | null {
+  if (link.type !== 'serial') return null
+  if (link.path !== undefined) {
+    const resolved = path.resolve(link.path)
+    try {
+      return `path ${realpathSync(resolved)}`
+    } catch {
+      return `path ${resolved}`
+    }
+  }
+  if (link.byIdPattern !== undefined) return `by-id /${link.byIdPattern}/`
+  return `usb ${link.vendorId ?? ''}:${link.productId ?? ''}${link.serialNumber === undefined ? '' : ` serial ${link.serialNumber}`}`
+}
+
+type ParsedDevice = z.infer<typeof DeviceConfig>
+
+/** Devices naming one serial port: only shareable kinds, and the same serial settings. */
+function checkSharedPorts(
+  devices: readonly ParsedDevice[],
+  addIssue: (issue: { path: PropertyKey[]; message: string }) => void,
+): void {
+  const first = new Map<string, { device: ParsedDevice; index: number }>()
+  devices.forEach((device, index) => {
+    const key = serialPortKey(device.link)
+    if (key === null || device.link.type !== 'serial') return
+    const owner = first.get(key)
+    if (owner === undefined) {
+      first.set(key, { device, index })
+      return
+    }
+    const other = owner.device
+    const both = `"${other.id}" (devices[${owner.index}], ${other.kind}) and "${device.id}" (devices[${index}], ${device.kind})`
+    const cannot = [other, device].filter((d) => !SHAREABLE_KINDS.includes(d.kind))
+    if (cannot.length > 0) {
+      addIssue({
+        path: ['devices', index, 'link'],
+        message: `${both} name the same serial port (${key}): a ${cannot.map((d) => d.kind).join(' and a ')} cannot share a port; only ${SHAREABLE_KINDS.join(', ')} devices can share an RS-485 bus. Give it its own adapter`,
+      })
+      return
+    }
+    if (other.link.type !== 'serial') return
+    const otherLink = other.link
+    const link = device.link
+    for (const setting of SHARED_SERIAL_SETTINGS) {
+      if (link[setting] === otherLink[setting]) continue
+      addIssue({
+        path: ['devices', index, 'link', setting],
+        message: `${both} share the serial port ${key} but disagree on ${setting}: ${JSON.stringify(otherLink[setting])} for "${other.id}", ${JSON.stringify(link[setting])} for "${device.id}"; devices on one bus use the same serial settings`,
+      })
+    }
+  })
+}
+
 const SecretSource = z.union([z.string().min(1), z.strictObject({ file: AbsolutePath })], {
   error: 'must be the secret itself or { "file": "/absolute/path" }',
 })
@@ -226,6 +301,9 @@ export const BridgeConfigFile = z
           path: ['devices', index, 'id'],
           message: `"${device.id}" is the bridge's own id (mqtt.username)`,
         })
+    })
+    checkSharedPorts(config.devices, (issue) => {
+      context.addIssue({ code: 'custom', ...issue })
     })
   })
 export type BridgeConfigFile = z.infer<typeof BridgeConfigFile>

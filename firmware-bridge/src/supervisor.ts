@@ -213,7 +213,9 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
 
   const context: DriverContext = {
     deviceId,
-    link,
+    // On a shared port the driver writes through the bus (one per port), the supervisor opens
+    // and closes only this device's handle.
+    link: link.bus ?? link,
     clock,
     log,
     reportState,

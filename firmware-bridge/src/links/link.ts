@@ -24,6 +24,12 @@ export interface Link {
   /** What to show an engineer: the by-id path, `host:port`, `vid:pid`… (never secrets). */
   readonly description: string
   readonly isOpen: boolean
+  /**
+   * Set when the link is one device's handle on a port shared with others (displays on one
+   * RS-485 bus, `shared.ts`): the one object per port that drivers write through, so a driver
+   * that serialises request/reply pairs per link serialises them across the whole bus.
+   */
+  readonly bus?: Link
   /** Opens the device; rejects with an Error whose message says what an engineer should check. */
   open(signal?: AbortSignal): Promise<void>
   /**
