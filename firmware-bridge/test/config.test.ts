@@ -289,6 +289,7 @@ describe('systemd/bridge.example.json', () => {
     expect(config.devices.map((d) => `${d.id}:${d.kind}:${d.link.type}`)).toEqual([
       'printer-1:printer:usb-lp',
       'card-reader-1:card-reader:hid',
+      'led-c1:counter-display:serial', // two displays on one RS-485 adapter
       'led-c2:counter-display:serial',
       'buttons-c2:button-panel:serial',
     ])
