@@ -8,7 +8,10 @@ import { appointments, customers, notificationOutbox } from '../src/db/schema.js
 import { DEMO_CAPACITY, DEMO_HOURS } from '../src/demo.js'
 import { verifyAppointmentToken } from '../src/tokens/appointment-token.js'
 import { bookAppointment } from '../src/usecases/appointments.js'
-import { createBranch } from '../src/usecases/branches.js'
+import { createBranch, updateBranch } from '../src/usecases/branches.js'
+import { putServiceOverride } from '../src/usecases/catalogue.js'
+import { OTP_RULES } from '../src/usecases/customer-auth.js'
+import { createWebhook } from '../src/usecases/inventory.js'
 import { createTestCloud, driversToRun, openTestDatabase, type TestCloud } from './test-cloud.js'
 
 // Monday 2 March 2026 at the demo branch (Asia/Almaty, UTC+5): 10:00 local is 05:00 UTC.
@@ -173,6 +176,89 @@ describe.each(driversToRun())('appointments on %s', (driver) => {
         and(eq(appointments.startsAt, Date.parse(AT_10_15)), eq(appointments.status, 'booked')),
       )
     expect(rows).toHaveLength(2)
+  })
+
+  it("applies an administrator's change to the very next booking (no stale configuration)", async () => {
+    const [a, b, c, d] = await Promise.all(
+      ['+77010000001', '+77010000002', '+77010000003', '+77010000004'].map((p) =>
+        cloud.customerToken(p),
+      ),
+    )
+    // The first booking reads (and keeps) the configuration.
+    expect((await book(a ?? '', AT_10_00)).status).toBe(201)
+    const override = {
+      enabled: true,
+      dailyCap: null,
+      expectedServiceSeconds: null,
+      openingHours: null,
+    }
+    await putServiceOverride(cloud.deps, {
+      actor: ACTOR,
+      branchId: 'almaty-demo',
+      serviceId: 'loan',
+      override: { ...override, appointmentsPerSlot: 0 },
+    })
+    const notOffered = await book(b ?? '', AT_10_00)
+    expect(notOffered.status).toBe(422)
+    expect(notOffered.body).toMatchObject({ error: { code: 'SERVICE_NOT_OFFERED' } })
+    await putServiceOverride(cloud.deps, {
+      actor: ACTOR,
+      branchId: 'almaty-demo',
+      serviceId: 'loan',
+      override: { ...override, appointmentsPerSlot: 1 },
+    })
+    // One place per slot now, and it is taken.
+    expect((await book(b ?? '', AT_10_00)).body).toMatchObject({ error: { code: 'SLOT_FULL' } })
+    expect((await book(b ?? '', AT_10_15)).status).toBe(201)
+    // A webhook registered now receives the next booking's event.
+    const hook = await createWebhook(cloud.deps, {
+      actor: ACTOR,
+      webhook: { url: 'https://integrator.example/hook', events: ['appointment.booked'] },
+    })
+    const next = (await book(c ?? '', '2026-03-02T05:30:00.000Z')).body as AppointmentView
+    const events = await database.db
+      .select()
+      .from(notificationOutbox)
+      .where(
+        and(eq(notificationOutbox.subjectId, next.id), eq(notificationOutbox.channel, 'webhook')),
+      )
+    expect(events.map((e) => e.recipient)).toEqual([hook.id])
+    await updateBranch(cloud.deps, {
+      actor: ACTOR,
+      branchId: 'almaty-demo',
+      patch: { active: false },
+    })
+    const closed = await book(d ?? '', '2026-03-02T05:45:00.000Z')
+    expect(closed.status).toBe(404)
+  })
+
+  it('a refused booking writes nothing: no appointment, no message', async () => {
+    const [a, b, c] = await Promise.all(
+      ['+77010000001', '+77010000002', '+77010000003'].map((p) => cloud.customerToken(p)),
+    )
+    expect((await book(a ?? '', AT_10_00)).status).toBe(201)
+    expect((await book(b ?? '', AT_10_00)).status).toBe(201)
+    const before = await database.db.select().from(notificationOutbox)
+    const full = await book(c ?? '', AT_10_00)
+    expect(full.body).toMatchObject({ error: { code: 'SLOT_FULL' } })
+    const twice = await book(a ?? '', AT_10_00, 'card')
+    expect(twice.status).toBe(409)
+    expect(twice.body).toMatchObject({ error: { code: 'CONFLICT' } })
+    expect(await database.db.select().from(notificationOutbox)).toHaveLength(before.length)
+    const booked = await database.db
+      .select()
+      .from(appointments)
+      .where(eq(appointments.status, 'booked'))
+    expect(booked).toHaveLength(2)
+  })
+
+  it('refuses a session once it expires, even right after it was used', async () => {
+    const token = await cloud.customerToken('+77010000001')
+    expect((await book(token, AT_10_00)).status).toBe(201)
+    expect((await cloud.request('/api/v1/appointments', { token })).status).toBe(200)
+    cloud.clock.advance(OTP_RULES.sessionTtlMs)
+    const expired = await cloud.request('/api/v1/appointments', { token })
+    expect(expired.status).toBe(401)
   })
 
   it('reschedules to a free slot and moves the QR token with it', async () => {

@@ -1,12 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { and, desc, eq } from 'drizzle-orm'
 import pg from 'pg'
+import { z } from 'zod'
 import { customerOtps, notificationOutbox } from '../src/db/schema.js'
 import { requestOtp, verifyOtp } from '../src/usecases/customer-auth.js'
 import type { CloudDeps } from '../src/usecases/ports.js'
@@ -172,3 +175,78 @@ export async function signInCustomers(deps: CloudDeps, count: number): Promise<s
   }
   return tokens
 }
+
+export interface BenchServer extends AsyncDisposable {
+  readonly url: string
+  /** Session tokens of the signed-in customers. */
+  readonly tokens: string[]
+  stop(): Promise<void>
+}
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+
+/**
+ * Runs `test/bench-server.ts` (the real cloud with signed-in customers) as a child process and
+ * resolves once it listens. `nodeArgs` adds Node flags (e.g. `--cpu-prof`).
+ */
+export async function startBenchServer(input: {
+  env: Record<string, string>
+  customers: number
+  nodeArgs?: readonly string[]
+  timeoutMs?: number
+}): Promise<BenchServer> {
+  // Node itself with tsx's loader (not the tsx CLI, which forks): SIGTERM reaches the cloud.
+  const child = spawn(
+    process.execPath,
+    [...(input.nodeArgs ?? []), '--import', 'tsx', 'cloud/test/bench-server.ts'],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...input.env, BENCH_CUSTOMERS: String(input.customers) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  try {
+    const ready = await new Promise<{ url: string; tokens: string[] }>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`bench server did not start in time\n${stderr}`)),
+        input.timeoutMs ?? 120_000,
+      )
+      const lines = createInterface({ input: child.stdout })
+      lines.on('line', (line) => {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(line)
+        } catch {
+          return
+        }
+        const ok = BenchServerReady.safeParse(parsed)
+        if (!ok.success) return
+        clearTimeout(timer)
+        lines.close()
+        child.stdout.resume()
+        resolve(ok.data)
+      })
+      void exited.then((code) => {
+        clearTimeout(timer)
+        reject(new Error(`bench server exited with ${String(code)} before listening\n${stderr}`))
+      })
+    })
+    return { ...ready, stop, [Symbol.asyncDispose]: stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+const BenchServerReady = z.object({ url: z.string().url(), tokens: z.array(z.string()) })

@@ -2,8 +2,12 @@
  * `pnpm bench:cloud`: appointment booking through the cloud's real HTTP stack (`startCloud` with
  * the demo data, customers signed in by SMS code) at 32 concurrent clients, on embedded PGlite and
  * on a real PostgreSQL (a throwaway durable cluster started here), each next to a bare single-row
- * insert rate on the same engine and disk, measured in the same run. Every booking takes the
- * slot's advisory lock and re-checks capacity, so this is the no-overbooking path under load.
+ * insert rate on the same engine and disk, measured in the same run. The cloud runs in a child
+ * process (`cloud/test/bench-server.ts`) so the load generator does not share its event loop
+ * (`BENCH_IN_PROCESS=1` runs both in one process, as before; `BENCH_SERVER_NODE_ARGS` passes
+ * Node flags such as `--cpu-prof` to the cloud process). Every booking re-checks the slot's
+ * capacity under the slot's advisory lock (PostgreSQL) or PGlite's exclusive execution, so this is
+ * the no-overbooking path under load.
  * The last line is the headline.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,7 +21,9 @@ import {
   bareInsertRatePglite,
   bareInsertRatePostgres,
   signInCustomers,
+  startBenchServer,
   startDurablePostgres,
+  type BenchServer,
   type RateResult,
 } from '../../cloud/test/bench-support.js'
 import { summarize } from '../lib/stats.js'
@@ -27,6 +33,10 @@ const BOOKINGS = Number(process.env['BENCH_BOOKINGS'] ?? 2000)
 const WARMUP = 100
 const RAW_INSERTS = Number(process.env['BENCH_RAW_INSERTS'] ?? 3000)
 const CUSTOMERS = 40
+/** `BENCH_IN_PROCESS=1`: the cloud in this process, sharing its event loop with the load generator. */
+const IN_PROCESS = process.env['BENCH_IN_PROCESS'] === '1'
+/** Extra Node flags for the cloud process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const SERVER_NODE_ARGS = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
 const BRANCHES = [
   'almaty-demo',
   'almaty-dostyk',
@@ -117,8 +127,21 @@ async function bookAll(input: {
   return { ...summarize(latencies, performance.now() - start), failures }
 }
 
+/** The cloud under test: a child process (default) or, with BENCH_IN_PROCESS=1, this process. */
+async function startServer(env: Record<string, string>): Promise<BenchServer> {
+  if (IN_PROCESS) {
+    const cloud = await startCloud({
+      config: loadConfig(env),
+      log: createLogger({ level: 'warn' }),
+    })
+    const tokens = await signInCustomers(cloud.deps, CUSTOMERS)
+    return { url: cloud.url, tokens, stop: cloud.stop, [Symbol.asyncDispose]: cloud.stop }
+  }
+  return startBenchServer({ env, customers: CUSTOMERS, nodeArgs: SERVER_NODE_ARGS })
+}
+
 async function runDriver(input: { name: string; dir: string; databaseUrl?: string }) {
-  const config = loadConfig({
+  await using cloud = await startServer({
     KQMS_DATA_DIR: path.join(input.dir, input.name),
     CLOUD_HTTP_HOST: '127.0.0.1',
     CLOUD_HTTP_PORT: '0',
@@ -126,9 +149,7 @@ async function runDriver(input: { name: string; dir: string; databaseUrl?: strin
     CLOUD_LOG_LEVEL: 'warn',
     ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}),
   })
-  const log = createLogger({ level: 'warn' })
-  await using cloud = await startCloud({ config, log })
-  const tokens = await signInCustomers(cloud.deps, CUSTOMERS)
+  const tokens = cloud.tokens
   const places = await freePlaces(cloud.url)
   if (places.length < WARMUP + BOOKINGS)
     throw new Error(`only ${places.length} free places for ${WARMUP + BOOKINGS} bookings`)

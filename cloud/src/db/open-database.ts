@@ -8,6 +8,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
+import { invalidateConfiguration } from '../usecases/config-cache.js'
+import { forgetCustomerSessions } from '../usecases/customer-auth.js'
 import * as schema from './schema.js'
 
 /** The cloud's database through drizzle, whichever driver is underneath. */
@@ -114,6 +116,8 @@ export async function truncateAll(db: CloudDb): Promise<void> {
     'signing_keys',
   ]
   await db.execute(sql.raw(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`))
+  invalidateConfiguration()
+  forgetCustomerSessions()
 }
 
 /** Rows of a raw query, the same on both drivers. */

@@ -34,6 +34,43 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter
 }
 
+interface Parts {
+  readonly year: number
+  readonly month: number
+  readonly day: number
+  readonly hour: number
+  readonly minute: number
+  readonly second: number
+}
+
+/**
+ * `formatToParts` is the costly step (slots of a day read it for every start): its results are
+ * memoised per zone and whole second. Pure (same input, same output); the memo is bounded.
+ */
+const PARTS = new Map<string, Parts>()
+const PARTS_LIMIT = 20_000
+
+function partsAt(floored: number, timeZone: string): Parts {
+  const key = `${timeZone}|${floored}`
+  const hit = PARTS.get(key)
+  if (hit) return hit
+  const raw: Record<string, number> = {}
+  for (const part of formatterFor(timeZone).formatToParts(new Date(floored))) {
+    if (part.type !== 'literal') raw[part.type] = Number(part.value)
+  }
+  const parts: Parts = {
+    year: raw['year'] ?? 0,
+    month: raw['month'] ?? 0,
+    day: raw['day'] ?? 0,
+    hour: raw['hour'] ?? 0,
+    minute: raw['minute'] ?? 0,
+    second: raw['second'] ?? 0,
+  }
+  if (PARTS.size >= PARTS_LIMIT) PARTS.clear()
+  PARTS.set(key, parts)
+  return parts
+}
+
 /** Whether `timeZone` is an IANA name this runtime knows. */
 export function isKnownTimeZone(timeZone: string): boolean {
   try {
@@ -46,35 +83,20 @@ export function isKnownTimeZone(timeZone: string): boolean {
 
 /** The wall time an instant shows in a zone (seconds dropped). */
 export function toWallTime(instant: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {}
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  }
-  const hour = parts['hour'] ?? 0
-  const minute = parts['minute'] ?? 0
+  const parts = partsAt(Math.floor(instant / 1000) * 1000, timeZone)
   return {
-    year: parts['year'] ?? 0,
-    month: parts['month'] ?? 0,
-    day: parts['day'] ?? 0,
-    minutes: hour * 60 + minute,
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    minutes: parts.hour * 60 + parts.minute,
   }
 }
 
 /** UTC offset of a zone at an instant, in ms (east positive), at whole-second precision. */
 export function offsetAt(instant: number, timeZone: string): number {
   const floored = Math.floor(instant / 1000) * 1000
-  const parts: Record<string, number> = {}
-  for (const part of formatterFor(timeZone).formatToParts(new Date(floored))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  }
-  const asUtc = Date.UTC(
-    parts['year'] ?? 0,
-    (parts['month'] ?? 1) - 1,
-    parts['day'] ?? 1,
-    parts['hour'] ?? 0,
-    parts['minute'] ?? 0,
-    parts['second'] ?? 0,
-  )
+  const p = partsAt(floored, timeZone)
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
   return asUtc - floored
 }
 

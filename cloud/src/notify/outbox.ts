@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
 import type { WebhookEvent } from '@kqms/shared/cloud'
 import type { CloudTx } from '../db/open-database.js'
@@ -55,6 +55,25 @@ export function messageRow(message: MessageInput): OutboxRow {
 export async function insertOutbox(tx: CloudTx, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length > 0) await tx.insert(notificationOutbox).values([...rows])
 }
+
+/**
+ * Outbox rows as a `SELECT` of literal rows (typed for the table), for an `INSERT … SELECT` that
+ * must run inside a larger statement (e.g. only when a booking's insert happened).
+ */
+export function outboxRowsSelect(rows: readonly OutboxRow[]): SQL {
+  if (rows.length === 0)
+    return sql`SELECT NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::text, NULL::integer, NULL::bigint, NULL::text, NULL::bigint WHERE false`
+  const values = rows.map(
+    (r) =>
+      sql`(${r.id}::uuid, ${r.channel}::text, ${r.kind}::text, ${r.recipient}::text, ${JSON.stringify(r.payload)}::jsonb, ${r.status ?? 'pending'}::text, ${r.attempts ?? 0}::integer, ${r.nextAttemptAt}::bigint, ${r.subjectId ?? null}::text, ${r.createdAt}::bigint)`,
+  )
+  return sql`SELECT * FROM (VALUES ${sql.join(values, sql`, `)}) AS v (id, channel, kind, recipient, payload, status, attempts, next_attempt_at, subject_id, created_at)`
+}
+
+/** The column list that `outboxRowsSelect` fills. */
+export const OUTBOX_COLUMNS = sql.raw(
+  'notification_outbox (id, channel, kind, recipient, payload, status, attempts, next_attempt_at, subject_id, created_at)',
+)
 
 export async function enqueueMessage(tx: CloudTx, message: MessageInput): Promise<string> {
   const row = messageRow(message)

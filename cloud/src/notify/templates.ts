@@ -418,8 +418,18 @@ const kk: Catalogue = {
 
 const CATALOGUES: Readonly<Record<Language, Catalogue>> = { kk, ru, en }
 
+/** Date formatters by language, zone and style (building one costs more than formatting). */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>()
+
 function formatDate(language: Language, timeZone: string, style: 'sms' | 'long') {
-  const format = new Intl.DateTimeFormat(LOCALE_TAGS[language], {
+  const key = `${language}|${timeZone}|${style}`
+  const format = DATE_FORMATS.get(key) ?? newDateFormat(language, timeZone, style)
+  DATE_FORMATS.set(key, format)
+  return (instant: number) => format.format(new Date(instant))
+}
+
+function newDateFormat(language: Language, timeZone: string, style: 'sms' | 'long') {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[language], {
     timeZone,
     hourCycle: 'h23',
     day: 'numeric',
@@ -428,7 +438,6 @@ function formatDate(language: Language, timeZone: string, style: 'sms' | 'long')
     minute: '2-digit',
     ...(style === 'long' ? { weekday: 'long', year: 'numeric', timeZoneName: 'shortOffset' } : {}),
   })
-  return (instant: number) => format.format(new Date(instant))
 }
 
 function toView(input: NotificationInput): View {

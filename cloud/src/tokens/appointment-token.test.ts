@@ -80,6 +80,28 @@ describe(signAppointmentToken.name, () => {
     expect(await verify(token)).toEqual({ ok: true, claims })
   })
 
+  it('produces exactly the compact JWS that jose signs (same header, payload and signature)', async () => {
+    const token = await signAppointmentToken(claims, key)
+    const [header, payload] = token.split('.')
+    const expected = await craft(
+      { kid: key.keyId },
+      JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? ''))) as unknown,
+      key,
+    )
+    expect(token).toBe(expected)
+    expect(JSON.parse(new TextDecoder().decode(base64url.decode(header ?? '')))).toEqual({
+      alg: 'EdDSA',
+      kid: key.keyId,
+    })
+  })
+
+  it('refuses a signing key that is not an Ed25519 private key', async () => {
+    const { d: _d, ...publicOnly } = key.privateJwk
+    await expect(
+      signAppointmentToken(claims, { privateJwk: publicOnly, keyId: key.keyId }),
+    ).rejects.toThrow(/Ed25519 private JWK/)
+  })
+
   it('keeps the token short enough for a small QR code', async () => {
     const token = await signAppointmentToken(claims, key)
     // Header (alg + 43-character kid) and signature are fixed; the UUID travels as 22 characters.

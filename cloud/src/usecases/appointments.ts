@@ -10,6 +10,7 @@ import {
 } from '@kqms/shared/cloud'
 import type { BranchId, Language, ServiceId, Weekday } from '@kqms/shared/domain'
 import { DomainError } from '@kqms/shared/errors'
+import { runLockedStatement } from '../db/locked-statement.js'
 import { queryRows, type CloudTx } from '../db/open-database.js'
 import { appointments, customers } from '../db/schema.js'
 import { classifyArrival, computeSlots, type Slot } from '../domain/slots.js'
@@ -18,14 +19,16 @@ import {
   cancelPendingMessages,
   enqueueMessage,
   enqueueWebhookEvent,
-  insertOutbox,
   messageRow,
+  OUTBOX_COLUMNS,
+  outboxRowsSelect,
   webhookRows,
   webhookTargets,
 } from '../notify/outbox.js'
 import { signAppointmentToken } from '../tokens/appointment-token.js'
 import { getBranchOrThrow, type BranchRow } from './branches.js'
 import { effectiveServices } from './catalogue.js'
+import { cachedConfiguration } from './config-cache.js'
 import type { CustomerPrincipal } from './customer-auth.js'
 import type { CloudDeps } from './ports.js'
 
@@ -70,6 +73,30 @@ async function bookableServiceOrThrow(
   serviceId: string,
 ): Promise<BookableService> {
   const service = (await effectiveServices(tx, branch)).find((s) => s.id === serviceId)
+  if (!service?.bookable)
+    throw new DomainError(
+      'SERVICE_NOT_OFFERED',
+      `Branch ${branch.id} does not take appointments for service ${serviceId}`,
+    )
+  return service
+}
+
+/** The branch, from the configuration cache while fresh (booking and slot reads). */
+const cachedBranch = (deps: CloudDeps, branchId: string): Promise<BranchRow> =>
+  cachedConfiguration(deps.db, `branch:${branchId}`, () => getBranchOrThrow(deps.db, branchId))
+
+/** The bookable service of a branch, from the configuration cache while fresh. */
+async function cachedBookableService(
+  deps: CloudDeps,
+  input: { branch: BranchRow; serviceId: string },
+): Promise<BookableService> {
+  const { branch, serviceId } = input
+  const services = await cachedConfiguration(
+    deps.db,
+    `services:${branch.id}:${branch.updatedAt}`,
+    () => effectiveServices(deps.db, branch),
+  )
+  const service = services.find((s) => s.id === serviceId)
   if (!service?.bookable)
     throw new DomainError(
       'SERVICE_NOT_OFFERED',
@@ -135,8 +162,8 @@ export async function listSlots(
   deps: CloudDeps,
   query: { branchId: string; serviceId: string; date: string },
 ): Promise<SlotsResponse> {
-  const branch = await getBranchOrThrow(deps.db, query.branchId)
-  const service = await bookableServiceOrThrow(deps.db, branch, query.serviceId)
+  const branch = await cachedBranch(deps, query.branchId)
+  const service = await cachedBookableService(deps, { branch, serviceId: query.serviceId })
   const slots = await slotsOn(deps, { tx: deps.db, branch, service, date: query.date })
   return {
     branchId: branch.id as BranchId,
@@ -178,8 +205,32 @@ async function lockSlot(
   tx: CloudTx,
   input: { branchId: string; serviceId: string; startsAt: number },
 ): Promise<void> {
-  const key = `slot:${input.branchId}:${input.serviceId}:${input.startsAt}`
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`)
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${slotLockKey(input)}, 0))`)
+}
+
+const slotLockKey = (input: { branchId: string; serviceId: string; startsAt: number }): string =>
+  `slot:${input.branchId}:${input.serviceId}:${input.startsAt}`
+
+/**
+ * The slot starting at `startsAt` (SLOT_NOT_OFFERED when there is none). The slot and its
+ * capacity follow from configuration alone: computed before taking the lock, so the lock is held
+ * only for the count and the insert.
+ */
+async function offeredSlot(
+  deps: CloudDeps,
+  input: { branch: BranchRow; service: BookableService; startsAt: number },
+): Promise<Slot> {
+  const { branch, service, startsAt } = input
+  const date = localDateOf(startsAt, branch.timeZone)
+  const slot = (await slotsOn(deps, { tx: null, branch, service, date })).find(
+    (s) => s.startsAt === startsAt,
+  )
+  if (!slot)
+    throw new CloudError(
+      'SLOT_NOT_OFFERED',
+      `No appointment slot starts at ${iso(startsAt)} for ${service.id} at ${branch.id} (closed, past, too soon, beyond the horizon or not a slot start)`,
+    )
+  return slot
 }
 
 /**
@@ -191,17 +242,7 @@ async function reserveSlot(
   input: { tx: CloudTx; branch: BranchRow; service: BookableService; startsAt: number },
 ): Promise<Slot> {
   const { tx, branch, service, startsAt } = input
-  // The slot and its capacity follow from configuration alone: computed before taking the lock,
-  // so the lock is held only for the count and the insert.
-  const date = localDateOf(startsAt, branch.timeZone)
-  const slot = (await slotsOn(deps, { tx: null, branch, service, date })).find(
-    (s) => s.startsAt === startsAt,
-  )
-  if (!slot)
-    throw new CloudError(
-      'SLOT_NOT_OFFERED',
-      `No appointment slot starts at ${iso(startsAt)} for ${service.id} at ${branch.id} (closed, past, too soon, beyond the horizon or not a slot start)`,
-    )
+  const slot = await offeredSlot(deps, input)
   await lockSlot(tx, { branchId: branch.id, serviceId: service.id, startsAt })
   const [row] = await queryRows<{ booked: string | number }>(
     tx,
@@ -253,6 +294,12 @@ async function scheduleReminder(
   })
 }
 
+/** What the booking statement reports: the count it saw, and whether it inserted. */
+interface Taken {
+  readonly booked: string | number
+  readonly inserted: boolean
+}
+
 export async function bookAppointment(
   deps: CloudDeps,
   input: {
@@ -264,58 +311,79 @@ export async function bookAppointment(
   },
 ): Promise<AppointmentView> {
   const now = deps.clock.now()
-  // Configuration is read before the transaction: the slot lock then covers only what must be atomic.
-  const branch = await getBranchOrThrow(deps.db, input.branchId)
+  // Configuration is read before the transaction (from the cache while fresh): the slot lock
+  // then covers only what must be atomic.
+  const branch = await cachedBranch(deps, input.branchId)
   if (!branch.active) throw new DomainError('NOT_FOUND', `No branch ${input.branchId}`)
-  const service = await bookableServiceOrThrow(deps.db, branch, input.serviceId)
-  const hooks = await webhookTargets(deps.db, 'appointment.booked')
-  const row = await deps.db.transaction(async (tx) => {
-    const slot = await reserveSlot(deps, { tx, branch, service, startsAt: input.startsAt })
-    const row: AppointmentRow = {
-      id: uuidv7(),
-      branchId: branch.id,
-      serviceId: service.id,
-      customerId: input.customer.customerId,
-      startsAt: slot.startsAt,
-      endsAt: slot.endsAt,
-      status: 'booked',
-      language: input.language,
-      localDate: localDateOf(slot.startsAt, branch.timeZone),
-      reminderAt: null,
-      createdAt: now,
-      updatedAt: now,
-    }
-    const inserted = await tx
-      .insert(appointments)
-      .values(row)
-      .onConflictDoNothing()
-      .returning({ id: appointments.id })
-    if (inserted.length === 0)
-      throw new DomainError('CONFLICT', 'You already have an appointment at this time')
-    const data = messageData(deps, { branch, service, row })
-    const message = {
-      channel: 'sms' as const,
-      recipient: input.customer.phone,
-      language: row.language,
-      data,
-      createdAt: now,
+  const service = await cachedBookableService(deps, { branch, serviceId: input.serviceId })
+  const hooks = await cachedConfiguration(deps.db, 'webhooks:appointment.booked', () =>
+    webhookTargets(deps.db, 'appointment.booked'),
+  )
+  const slot = await offeredSlot(deps, { branch, service, startsAt: input.startsAt })
+  const row: AppointmentRow = {
+    id: uuidv7(),
+    branchId: branch.id,
+    serviceId: service.id,
+    customerId: input.customer.customerId,
+    startsAt: slot.startsAt,
+    endsAt: slot.endsAt,
+    status: 'booked',
+    language: input.language,
+    localDate: localDateOf(slot.startsAt, branch.timeZone),
+    reminderAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  const message = {
+    channel: 'sms' as const,
+    recipient: input.customer.phone,
+    language: row.language,
+    data: messageData(deps, { branch, service, row }),
+    createdAt: now,
+    subjectId: row.id,
+  }
+  const reminderAt = row.startsAt - deps.settings.reminderHours * 3_600_000
+  const outbox = [
+    messageRow({ ...message, kind: 'appointment-confirmed', notBefore: now }),
+    ...(reminderAt > now
+      ? [messageRow({ ...message, kind: 'appointment-reminder', notBefore: reminderAt })]
+      : []),
+    ...webhookRows(hooks, {
+      event: 'appointment.booked',
+      data: webhookData(row),
+      at: now,
       subjectId: row.id,
-    }
-    const reminderAt = row.startsAt - deps.settings.reminderHours * 3_600_000
-    await insertOutbox(tx, [
-      messageRow({ ...message, kind: 'appointment-confirmed', notBefore: now }),
-      ...(reminderAt > now
-        ? [messageRow({ ...message, kind: 'appointment-reminder', notBefore: reminderAt })]
-        : []),
-      ...webhookRows(hooks, {
-        event: 'appointment.booked',
-        data: webhookData(row),
-        at: now,
-        subjectId: row.id,
-      }),
-    ])
-    return row
+    }),
+  ]
+  // Count, and only while there is room insert the appointment and its outbox rows: one statement.
+  const take = sql`WITH booked AS (
+      SELECT count(*) AS n FROM appointments
+      WHERE branch_id = ${row.branchId} AND service_id = ${row.serviceId}
+        AND starts_at = ${row.startsAt} AND status = 'booked'
+    ), inserted AS (
+      INSERT INTO appointments (id, branch_id, service_id, customer_id, starts_at, ends_at,
+        status, language, local_date, reminder_at, created_at, updated_at)
+      SELECT ${row.id}::uuid, ${row.branchId}, ${row.serviceId}, ${row.customerId}::uuid,
+        ${row.startsAt}::bigint, ${row.endsAt}::bigint, ${row.status}, ${row.language},
+        ${row.localDate}, NULL, ${row.createdAt}::bigint, ${row.updatedAt}::bigint
+      FROM booked WHERE booked.n < ${slot.capacity}::bigint
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), outbox AS (
+      INSERT INTO ${OUTBOX_COLUMNS}
+      SELECT * FROM (${outboxRowsSelect(outbox)}) AS o WHERE EXISTS (SELECT 1 FROM inserted)
+    )
+    SELECT (SELECT n FROM booked) AS booked, EXISTS (SELECT 1 FROM inserted) AS inserted`
+  // Under the slot's lock (PGlite: alone, as it runs statements exclusively), in one round trip.
+  const [result] = await runLockedStatement<Taken>(deps.db, {
+    lockKey: slotLockKey({ branchId: branch.id, serviceId: service.id, startsAt: row.startsAt }),
+    statement: take,
   })
+  if (result?.inserted !== true) {
+    if (Number(result?.booked ?? 0) >= slot.capacity)
+      throw new CloudError('SLOT_FULL', 'This slot is fully booked; choose another')
+    throw new DomainError('CONFLICT', 'You already have an appointment at this time')
+  }
   deps.log.info(
     { appointmentId: row.id, branchId: row.branchId, serviceId: row.serviceId },
     'appointment booked',

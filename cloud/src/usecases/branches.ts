@@ -14,6 +14,7 @@ import { branches, branchSyncState } from '../db/schema.js'
 import { distanceKm } from '../domain/geo.js'
 import { isKnownTimeZone } from '../domain/zoned-time.js'
 import { recordAudit } from './audit.js'
+import { invalidateConfiguration } from './config-cache.js'
 import type { Actor, CloudDeps } from './ports.js'
 
 export type BranchRow = typeof branches.$inferSelect
@@ -212,6 +213,7 @@ export async function createBranch(
       after: row,
     })
   })
+  invalidateConfiguration()
   return toAdminBranch(deps, row, undefined)
 }
 
@@ -249,5 +251,6 @@ export async function updateBranch(
       after,
     })
   })
+  invalidateConfiguration()
   return getAdminBranch(deps, input.branchId)
 }

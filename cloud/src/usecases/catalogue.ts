@@ -18,6 +18,7 @@ import { DomainError } from '@kqms/shared/errors'
 import type { CloudTx } from '../db/open-database.js'
 import { branchServices, configVersions, operators, services, settings } from '../db/schema.js'
 import { recordAudit } from './audit.js'
+import { invalidateConfiguration } from './config-cache.js'
 import { getBranchOrThrow, type BranchRow } from './branches.js'
 import type { Actor, CloudDeps } from './ports.js'
 
@@ -113,6 +114,7 @@ export async function putServiceMaster(
       after: row,
     })
   })
+  invalidateConfiguration()
   return toMaster(row)
 }
 
@@ -180,6 +182,7 @@ export async function putServiceOverride(
       after: row,
     })
   })
+  invalidateConfiguration()
   return toOverride(row)
 }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
 import { CloudError, maskPhone, type CustomerSession, type OtpAccepted } from '@kqms/shared/cloud'
@@ -146,12 +147,39 @@ export async function verifyOtp(
   }
 }
 
+/**
+ * Sessions recently read, by database and token hash, so a signed-in customer's requests do not
+ * each re-read the session. A session row never changes once written (no sign-out exists), so a
+ * cached entry is exactly what the database says; its expiry is still checked against the clock on
+ * every request. Entries live `SESSION_CACHE_TTL_MS`; call `forgetCustomerSessions()` when sessions
+ * are removed (e.g. a future sign-out).
+ */
+export const SESSION_CACHE_TTL_MS = 10_000
+const SESSION_CACHE_LIMIT = 10_000
+
+interface CachedSession {
+  readonly principal: CustomerPrincipal
+  readonly expiresAt: number
+  readonly cachedAt: number
+}
+
+let sessionCache = new WeakMap<object, Map<string, CachedSession>>()
+
+export function forgetCustomerSessions(): void {
+  sessionCache = new WeakMap()
+}
+
 /** The customer behind a bearer token, or null. */
 export async function authenticateCustomer(
   deps: CloudDeps,
   token: string,
 ): Promise<CustomerPrincipal | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null
+  const tokenHash = hashToken(token)
+  let cache = sessionCache.get(deps.db)
+  const hit = cache?.get(tokenHash)
+  if (hit && performance.now() - hit.cachedAt < SESSION_CACHE_TTL_MS)
+    return hit.expiresAt <= deps.clock.now() ? null : hit.principal
   const [row] = await deps.db
     .select({
       customerId: customers.id,
@@ -160,7 +188,14 @@ export async function authenticateCustomer(
     })
     .from(customerSessions)
     .innerJoin(customers, eq(customers.id, customerSessions.customerId))
-    .where(eq(customerSessions.tokenHash, hashToken(token)))
-  if (!row || row.expiresAt <= deps.clock.now()) return null
-  return { customerId: row.customerId, phone: row.phone }
+    .where(eq(customerSessions.tokenHash, tokenHash))
+  if (!row) return null
+  const principal = { customerId: row.customerId, phone: row.phone }
+  if (!cache) {
+    cache = new Map()
+    sessionCache.set(deps.db, cache)
+  }
+  if (cache.size >= SESSION_CACHE_LIMIT) cache.clear()
+  cache.set(tokenHash, { principal, expiresAt: row.expiresAt, cachedAt: performance.now() })
+  return row.expiresAt <= deps.clock.now() ? null : principal
 }

@@ -18,6 +18,7 @@ import type { BranchId, DeviceKind, OperatorId } from '@kqms/shared/domain'
 import { DomainError } from '@kqms/shared/errors'
 import { appliances, auditLog, devices, operators, services, webhooks } from '../db/schema.js'
 import { recordAudit } from './audit.js'
+import { invalidateConfiguration } from './config-cache.js'
 import { getBranchOrThrow } from './branches.js'
 import type { Actor, CloudDeps } from './ports.js'
 
@@ -287,6 +288,7 @@ export async function createWebhook(
       after: row,
     })
   })
+  invalidateConfiguration()
   return { ...toWebhook(row), secret: row.secret }
 }
 
@@ -312,6 +314,7 @@ export async function deleteWebhook(
       after: before,
     })
   })
+  invalidateConfiguration()
 }
 
 export async function listAudit(deps: CloudDeps, query: AuditQuery): Promise<AuditEntry[]> {
