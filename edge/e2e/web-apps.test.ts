@@ -4,6 +4,8 @@ import { CommandEnvelope, topics, type PrinterState } from '@kqms/shared/mqtt'
 import { connectAsync, type MqttClient } from 'mqtt'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppointmentClaims, JsonWebKey } from '@kqms/shared/appointment-token'
+import { demoAppointmentKey } from '../src/demo-appointment-key.js'
 import { demoDeviceSecret } from '../src/demo-devices.js'
 import { logIn, missingPrerequisites, screenshot, startE2e, type E2e } from './harness.js'
 
@@ -306,6 +308,64 @@ describe.skipIf(skip)('web apps in Chromium against the appliance', () => {
     )
     await kiosk.waitForSelector('.kiosk-ticket[data-printer="ok"]')
     await screenshot(kiosk, 'kiosk-7-card-en')
+  })
+
+  it('checks in an appointment QR code typed by the scanner and prints the appointment ticket', async () => {
+    // The cloud's signer (by path: edge never depends on cloud/), with the demo appliance's key.
+    const cloud = (await import(
+      new URL('../../cloud/src/tokens/appointment-token.ts', import.meta.url).href
+    )) as {
+      signAppointmentToken(
+        claims: AppointmentClaims,
+        key: { privateJwk: JsonWebKey; keyId: string },
+      ): Promise<string>
+    }
+    const now = Date.now()
+    const token = await cloud.signAppointmentToken(
+      {
+        appointmentId: '0195f6a8-7c1e-7b3a-9d2f-4e5a6b7c8d9e',
+        branchId: BRANCH,
+        serviceId: 'cash',
+        startsAt: now + 10 * 60_000,
+        issuedAt: now - 60 * 60_000,
+        expiresAt: now + 60 * 60_000,
+        language: 'kk',
+      },
+      demoAppointmentKey(BRANCH),
+    )
+    const { page: kiosk } = await e2e.newPage({ width: 1080, height: 1500 })
+    await kiosk.goto(`/kiosk/?${kioskDevice}`)
+    await kiosk.click('[data-language="en"]')
+    await kiosk.click('[data-service="cash"]')
+    await kiosk.click('[data-method="appointment"]')
+    await kiosk.waitForSelector('[data-testid="appointment-scan"]')
+    // The hidden input holds the focus, so the scanner's keystrokes land in it.
+    await kiosk.waitForSelector('[data-testid="appointment-scan"]:focus')
+    await screenshot(kiosk, 'kiosk-8-appointment-scan-en')
+    // The scanner is a keyboard: the code, then Enter, into the focused hidden input.
+    await kiosk.keyboard.type(token)
+    await kiosk.keyboard.press('Enter')
+    await kiosk.waitForSelector('[data-testid="ticket-appointment"]')
+    expect(await kiosk.textContent('[data-testid="ticket-appointment"]')).toBe(
+      translate('en', 'kiosk.appointmentBadge'),
+    )
+    expect(await kiosk.textContent('[data-testid="ticket-check-in"]')).toBe(
+      translate('en', 'checkin.checkedIn'),
+    )
+    const number = (await kiosk.textContent('[data-testid="ticket-number"]'))?.trim() ?? ''
+    expect(number).toMatch(/\d/)
+    await kiosk.waitForSelector('.kiosk-ticket[data-printer="ok"]')
+    await screenshot(kiosk, 'kiosk-9-appointment-ticket-en')
+
+    // The same code scanned again (pasted by staff here): the same ticket, never a second one.
+    await kiosk.click('.kiosk-next')
+    await kiosk.click('[data-language="ru"]')
+    await kiosk.click('[data-service="cash"]')
+    await kiosk.click('[data-method="appointment"]')
+    await kiosk.fill('[data-testid="appointment-paste"]', token)
+    await kiosk.click('.kiosk-scan-paste button[type="submit"]')
+    await kiosk.waitForSelector('[data-testid="ticket-appointment"]')
+    expect((await kiosk.textContent('[data-testid="ticket-number"]'))?.trim()).toBe(number)
   })
 
   it('the manager sees the branch live and moves an operator between services', async () => {

@@ -127,7 +127,14 @@ export async function startEdge(deps: {
     devices,
     mqttTcpPort: mqtt.tcpPort,
     speech: createSpeech({ cacheDir: path.join(config.dataDir, 'audio') }),
+    appointments: config.appointments,
   })
+  log.info(
+    { keySource: config.appointments.keySource, keys: config.appointments.publicJwks.length },
+    config.appointments.keySource === 'demo'
+      ? 'appointment check-in with the DEMO key (never on a real appliance)'
+      : 'appointment check-in keys',
+  )
   const server = await startHttpServer({ app, port: config.http.port, host: config.http.host })
   mqtt.attachWebSocket(server.server)
   const housekeeping = startHousekeeping(useCaseDeps, {

@@ -66,4 +66,57 @@ describe(loadConfig.name, () => {
       /cannot read/,
     )
   })
+
+  it('reads the cloud appointment keys from a file; no keys and no demo: check-in unavailable', () => {
+    expect(loadConfig({}).appointments).toEqual({
+      keySource: 'none',
+      publicJwks: [],
+      earlyMinutes: 30,
+      lateMinutes: 15,
+    })
+    const dir = mkdtempSync(path.join(tmpdir(), 'kqms-config-'))
+    const file = path.join(dir, 'keys.json')
+    const jwk = {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+      kid: 'k1',
+    }
+    writeFileSync(file, JSON.stringify({ keys: [jwk] }))
+    expect(
+      loadConfig({
+        EDGE_APPOINTMENT_KEYS_FILE: file,
+        EDGE_APPOINTMENT_EARLY_MINUTES: '20',
+        EDGE_APPOINTMENT_LATE_MINUTES: '5',
+      }).appointments,
+    ).toEqual({ keySource: 'file', publicJwks: [jwk], earlyMinutes: 20, lateMinutes: 5 })
+  })
+
+  it('refuses a keys file holding a private key, junk or nothing, naming the setting', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kqms-config-'))
+    const privateKey = path.join(dir, 'private.json')
+    writeFileSync(
+      privateKey,
+      JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc', d: 'secret' }] }),
+    )
+    expect(problemsOf({ EDGE_APPOINTMENT_KEYS_FILE: privateKey })[0]).toMatch(
+      /^EDGE_APPOINTMENT_KEYS_FILE: .*keys\.0\.d/,
+    )
+    const junk = path.join(dir, 'junk.json')
+    writeFileSync(junk, '[1, 2')
+    expect(problemsOf({ EDGE_APPOINTMENT_KEYS_FILE: junk })[0]).toMatch(/cannot be read as JSON/)
+    expect(problemsOf({ EDGE_APPOINTMENT_KEYS_FILE: path.join(dir, 'missing.json') })[0]).toMatch(
+      /^EDGE_APPOINTMENT_KEYS_FILE/,
+    )
+    expect(problemsOf({ EDGE_APPOINTMENT_LATE_MINUTES: '-1' })[0]).toMatch(
+      /^EDGE_APPOINTMENT_LATE_MINUTES/,
+    )
+  })
+
+  it('trusts the derived demo key only in demo mode, and never holds its private part', () => {
+    const demo = loadConfig({ EDGE_DEMO: 'true' }).appointments
+    expect(demo.keySource).toBe('demo')
+    expect(demo.publicJwks).toHaveLength(1)
+    expect(demo.publicJwks[0]).not.toHaveProperty('d')
+  })
 })

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { AppointmentPublicKeySet, type JsonWebKey } from '@kqms/shared/appointment-token'
 import { z } from 'zod'
+import { demoAppointmentKey } from './demo-appointment-key.js'
 
 /**
  * The appliance's configuration: read once from an optional JSON file (`EDGE_CONFIG_FILE`) and the
@@ -53,6 +55,13 @@ const Settings = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
     .default('23:30'),
   EDGE_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  /** The cloud's appointment public keys (`{ keys: [JWK…] }` as served by
+   * `GET /api/v1/appointments/keys`). Without it, QR check-in is unavailable (demo: a demo key). */
+  EDGE_APPOINTMENT_KEYS_FILE: z.string().min(1).optional(),
+  /** An appointment holder may check in this many minutes before the booked start… */
+  EDGE_APPOINTMENT_EARLY_MINUTES: z.coerce.number().int().min(0).max(240).default(30),
+  /** …and up to this many after it (then served as a regular ticket; later: missed). */
+  EDGE_APPOINTMENT_LATE_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
 })
 
 export type EdgeConfig = ReturnType<typeof toConfig>
@@ -79,7 +88,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
     )
-  return toConfig(parsed.data)
+  return toConfig(parsed.data, readAppointmentKeys(parsed.data.EDGE_APPOINTMENT_KEYS_FILE))
+}
+
+/** The keys file, parsed: public Ed25519 JWKs only (a private key in it is refused). */
+function readAppointmentKeys(file: string | undefined): JsonWebKey[] | null {
+  if (file === undefined) return null
+  const problem = (why: string) => new ConfigError([`EDGE_APPOINTMENT_KEYS_FILE: ${file} ${why}`])
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw problem(`cannot be read as JSON (${(error as Error).message})`)
+  }
+  const parsed = AppointmentPublicKeySet.safeParse(json)
+  if (!parsed.success)
+    throw problem(
+      `must hold { "keys": [public Ed25519 JWK…] } (${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')})`,
+    )
+  return parsed.data.keys
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -105,7 +135,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   return object.data
 }
 
-function toConfig(s: z.infer<typeof Settings>) {
+function toConfig(s: z.infer<typeof Settings>, appointmentKeys: JsonWebKey[] | null) {
   const dataDir = path.resolve(s.KQMS_DATA_DIR)
   const publicPort = s.EDGE_HTTP_PORT === 0 ? 8080 : s.EDGE_HTTP_PORT
   return {
@@ -134,5 +164,21 @@ function toConfig(s: z.infer<typeof Settings>) {
     bootstrapAdminPassword: s.EDGE_BOOTSTRAP_ADMIN_PASSWORD ?? null,
     dayCloseAt: s.EDGE_DAY_CLOSE_AT,
     snapshotEvery: s.EDGE_SNAPSHOT_EVERY,
+    appointments: {
+      /** Where the trusted keys come from: the keys file, the demo key (EDGE_DEMO only), or none. */
+      keySource: appointmentKeys !== null ? 'file' : s.EDGE_DEMO ? 'demo' : 'none',
+      publicJwks:
+        appointmentKeys ?? (s.EDGE_DEMO ? [demoAppointmentKey(s.EDGE_BRANCH_ID).publicJwk] : []),
+      earlyMinutes: s.EDGE_APPOINTMENT_EARLY_MINUTES,
+      lateMinutes: s.EDGE_APPOINTMENT_LATE_MINUTES,
+    } satisfies AppointmentCheckInConfig,
   }
+}
+
+export interface AppointmentCheckInConfig {
+  readonly keySource: 'file' | 'demo' | 'none'
+  /** Public keys that verify appointment QR codes offline; empty: check-in is unavailable. */
+  readonly publicJwks: readonly JsonWebKey[]
+  readonly earlyMinutes: number
+  readonly lateMinutes: number
 }

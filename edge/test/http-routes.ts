@@ -72,6 +72,10 @@ export const HTTP_ROUTES: readonly RouteCase[] = [
   route('POST /api/v1/tickets/{ticketId}/cancel', 'manager', { reason: 'duplicate' }),
   route('POST /api/v1/tickets/{ticketId}/reactivate', 'operator', { keepPlace: true }),
   route('POST /api/v1/tickets/{ticketId}/print', 'device', {}),
+  route('POST /api/v1/appointments/check-in', 'device', {
+    token: 'aaaa.bbbb.cccc',
+    language: 'kk',
+  }),
   route('GET /api/admin/services', 'manager'),
   route('GET /api/admin/services/{id}', 'manager'),
   route('PUT /api/admin/services/{id}', 'admin', {

@@ -1,4 +1,5 @@
 import type { Role } from '@kqms/shared/api'
+import type { AppointmentCheckInConfig } from '../src/config.js'
 import type { OperatorId } from '@kqms/shared/domain'
 import {
   createHttpApp,
@@ -53,7 +54,9 @@ const SECRETS: Record<Role, string> = {
  * The HTTP app on a real `:memory:` SQLite queue runtime with a fake clock and ids, the test
  * branch configured (`given.branch()`). Requests go through `app.request()`, no socket.
  */
-export function startTestHttp(options: { config?: Partial<HttpConfig> } = {}): TestHttp {
+export function startTestHttp(
+  options: { config?: Partial<HttpConfig>; appointments?: AppointmentCheckInConfig } = {},
+): TestHttp {
   const runtime = startTestRuntime()
   runtime.given.branch()
   const { log, lines } = captureLog()
@@ -66,6 +69,7 @@ export function startTestHttp(options: { config?: Partial<HttpConfig> } = {}): T
     db: runtime.database,
     metrics,
     config: { ...DEFAULT_HTTP_CONFIG, publicBaseUrl: PUBLIC_BASE_URL, ...options.config },
+    ...(options.appointments ? { appointments: options.appointments } : {}),
   })
   let accounts = 0
 

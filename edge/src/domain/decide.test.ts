@@ -72,6 +72,15 @@ describe('issuing tickets', () => {
     expect(decide(configuredBranch(), elderly, T0)).toMatchObject([{ priorityClass: 'elderly' }])
   })
 
+  it('grants appointment priority only to a check-in with a verified appointment code', () => {
+    const byKiosk = { ...issue('cash'), priorityClass: 'appointment' as const, byStaff: false }
+    expectDomainError(() => decide(configuredBranch(), byKiosk, T0), 'PRIORITY_NOT_ALLOWED')
+    const checkedIn = { ...byKiosk, channel: 'appointment' as const }
+    expect(decide(configuredBranch(), checkedIn, T0)).toMatchObject([
+      { priorityClass: 'appointment', channel: 'appointment' },
+    ])
+  })
+
   it('refuses unknown and inactive services', () => {
     expectDomainError(() => decide(configuredBranch(), issue('nope'), T0), 'NOT_FOUND')
     const state = run(configuredBranch(), [

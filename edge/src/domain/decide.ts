@@ -351,7 +351,9 @@ function issueTicket(
   if (
     !command.byStaff &&
     command.priorityClass !== 'regular' &&
-    !state.policy.selfDeclarable.includes(command.priorityClass)
+    !state.policy.selfDeclarable.includes(command.priorityClass) &&
+    // A verified appointment QR code is the identification that earns appointment priority.
+    !(command.channel === 'appointment' && command.priorityClass === 'appointment')
   )
     fail(
       'PRIORITY_NOT_ALLOWED',

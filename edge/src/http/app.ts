@@ -24,6 +24,7 @@ import type { Metrics } from './metrics.js'
 import { createRouter, registerSecurityScheme } from './openapi.js'
 import { docsRoutes, operationsRoutes } from './operations.routes.js'
 import { printRoutes } from './print.routes.js'
+import { appointmentRoutes } from './appointment.routes.js'
 import { publicRoutes } from './public.routes.js'
 import { ticketRoutes } from './ticket.routes.js'
 import { uiRoutes } from './ui.routes.js'
@@ -168,6 +169,7 @@ export function createHttpApp(deps: HttpDeps) {
     .route('/', adminRoutes(deps))
     .route('/', deviceRoutes({ ...deps, devices }))
     .route('/', printRoutes(deps))
+    .route('/', appointmentRoutes(deps))
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {

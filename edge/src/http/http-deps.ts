@@ -1,3 +1,4 @@
+import type { AppointmentCheckInConfig } from '../config.js'
 import type { Speech } from '../audio/speech.js'
 import type { EdgeDatabase } from '../db/open-database.js'
 import type { CardReads } from '../usecases/card-reads.js'
@@ -38,4 +39,6 @@ export type HttpDeps = UseCaseDeps & {
   readonly printing?: Pick<PrintJobs, 'print' | 'status'>
   /** Card reads relayed to kiosks; absent: a `cardReadId` is unknown. */
   readonly cardReads?: CardReads
+  /** Appointment QR check-in (keys, arrival window); absent or no keys: unavailable. */
+  readonly appointments?: AppointmentCheckInConfig
 }

@@ -95,7 +95,14 @@ export function publicRoutes(deps: HttpDeps) {
 
   return createRouter()
     .openapi(branches, (c) =>
-      c.json({ branches: toBranchViews(runtime.state(), clock.now()) }, 200),
+      c.json(
+        {
+          branches: toBranchViews(runtime.state(), clock.now(), {
+            appointmentCheckIn: (deps.appointments?.publicJwks.length ?? 0) > 0,
+          }),
+        },
+        200,
+      ),
     )
     .openapi(queues, (c) => {
       const state = runtime.state()

@@ -55,7 +55,11 @@ export function isServiceOpen(state: QueueState, service: Service, now: Instant)
   return hours === undefined ? true : isOpenAt(hours, now, timeZoneOf(state))
 }
 
-export function toBranchViews(state: QueueState, now: Instant): BranchView[] {
+export function toBranchViews(
+  state: QueueState,
+  now: Instant,
+  options: { appointmentCheckIn: boolean } = { appointmentCheckIn: false },
+): BranchView[] {
   const branch = state.branch
   if (!branch) return []
   return [
@@ -67,6 +71,7 @@ export function toBranchViews(state: QueueState, now: Instant): BranchView[] {
       openingHours: branch.openingHours,
       isOpen: isOpenAt(branch.openingHours, now, branch.timeZone),
       selfDeclarable: [...state.policy.selfDeclarable],
+      appointmentCheckIn: options.appointmentCheckIn,
     },
   ]
 }

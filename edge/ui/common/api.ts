@@ -1,6 +1,7 @@
 import {
   BranchList,
   BranchLive,
+  CheckInResponse,
   CallResult,
   CounterStateList,
   CounterView,
@@ -15,6 +16,7 @@ import {
   QueueList,
   StatusView,
   TicketView,
+  type CheckInRequest,
   type CreatePairingCodeRequest,
   type FinishRequest,
   type LoginRequest,
@@ -38,10 +40,13 @@ export class ApiError extends Error {
   readonly status: number
   /** The API's error code (`SERVICE_CLOSED`…), `NETWORK` when the appliance was not reached. */
   readonly code: string
-  constructor(input: { status: number; code: string; message: string }) {
+  /** The error response's JSON as received (some routes add details, e.g. a check-in refusal). */
+  readonly body: unknown
+  constructor(input: { status: number; code: string; message: string; body?: unknown }) {
     super(input.message)
     this.status = input.status
     this.code = input.code
+    this.body = input.body ?? null
   }
 }
 
@@ -107,6 +112,7 @@ export function createApi(options: ApiClientOptions = {}) {
         status: response.status,
         code: body.success ? body.data.error.code : `HTTP_${response.status}`,
         message: body.success ? body.data.error.message : response.statusText,
+        body: json,
       })
     }
     return schema.parse(json)
@@ -132,6 +138,13 @@ export function createApi(options: ApiClientOptions = {}) {
       request(`/api/v1/tickets/${encodeURIComponent(ticketId)}/print`, PrintTicketResponse, {
         method: 'POST',
         body: {},
+        authorization: `Basic ${btoa(`${device.deviceId}:${device.secret}`)}`,
+      }),
+    /** Checks in an appointment QR code, authenticated as the kiosk device (verified offline). */
+    checkIn: (body: CheckInRequest, device: { deviceId: string; secret: string }) =>
+      request('/api/v1/appointments/check-in', CheckInResponse, {
+        method: 'POST',
+        body,
         authorization: `Basic ${btoa(`${device.deviceId}:${device.secret}`)}`,
       }),
     pair: (code: string) =>

@@ -1,8 +1,8 @@
-import type { BranchView, QueueView, TicketView } from '@kqms/shared/api'
+import { CheckInRefusal, type BranchView, type QueueView, type TicketView } from '@kqms/shared/api'
 import type { BranchId, Language, PriorityClass, TicketId } from '@kqms/shared/domain'
 import { DeviceDesired, topics } from '@kqms/shared/mqtt'
 import { LANGUAGE_NAMES, translate } from '@kqms/shared/i18n'
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 import { createApi, errorMessage, isApiError, newIdempotencyKey } from '../common/api'
 import { LanguageSwitch, PairingForm, Qr, useNow } from '../common/components'
 import {
@@ -28,6 +28,8 @@ import {
   printerStateOf,
   printFace,
   registerBody,
+  scannedToken,
+  type CheckIn,
   type KioskAction,
   type KioskState,
   type PrinterState,
@@ -67,7 +69,12 @@ export function App() {
   const print = usePrint({ ticketId, device: override === null ? device : null, printer })
 
   useEffect(() => {
-    if (branchView) dispatch({ type: 'branch', selfDeclarable: branchView.selfDeclarable })
+    if (branchView)
+      dispatch({
+        type: 'branch',
+        selfDeclarable: branchView.selfDeclarable,
+        appointmentCheckIn: branchView.appointmentCheckIn,
+      })
   }, [branchView])
   useEffect(() => {
     document.documentElement.lang = state.language
@@ -75,6 +82,7 @@ export function App() {
 
   useIdleReset(state.step, dispatch)
   useIssue(state, dispatch)
+  useCheckIn({ state, dispatch, device })
   useCardReader({
     live,
     branchId: deviceBranch,
@@ -115,6 +123,7 @@ export function App() {
           printer={printer}
           print={print}
           cardReader={device ? cardReader : false}
+          appointments={device !== null && state.appointmentCheckIn}
         />
       </main>
       {queues.stale || branch.stale ? (
@@ -204,6 +213,50 @@ function useIssue(state: KioskState, dispatch: (a: KioskAction) => void) {
   }, [issuing?.requestKey])
 }
 
+/**
+ * Checks in the scanned appointment code when the flow reaches `checking-in`: the appliance
+ * verifies it offline; a refusal comes back in the customer's language.
+ */
+function useCheckIn(input: {
+  state: KioskState
+  dispatch: (a: KioskAction) => void
+  device: DeviceIdentity | null
+}) {
+  const { state, dispatch, device } = input
+  const step = state.step
+  const token = step.name === 'checking-in' ? step.token : null
+  useEffect(() => {
+    if (token === null) return
+    let cancelled = false
+    const refused = (message: string) => {
+      if (!cancelled) dispatch({ type: 'checkInRefused', message })
+    }
+    if (device === null) {
+      refused(translate(state.language, 'checkin.unavailable'))
+      return
+    }
+    api
+      .checkIn({ token, language: state.language }, device)
+      .then((answer) => {
+        const checkIn: CheckIn = { outcome: answer.outcome, message: answer.message }
+        if (!cancelled) dispatch({ type: 'checkedIn', ticket: answer.ticket, checkIn })
+      })
+      .catch((error: unknown) => {
+        const refusal = isApiError(error) ? CheckInRefusal.safeParse(error.body) : null
+        refused(
+          refusal?.success
+            ? refusal.data.refusal.messages[state.language]
+            : translate(state.language, 'kiosk.errorIssue', { message: errorMessage(error) }),
+        )
+      })
+    return () => {
+      cancelled = true
+    }
+    // One request per scanned code.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token])
+}
+
 function KioskHeader(props: {
   t: T
   state: KioskState
@@ -253,6 +306,8 @@ function Screen(props: {
   print: PrintStatus
   /** Whether the card reader is there; null when the appliance did not say. */
   cardReader: boolean | null
+  /** Whether appointment QR check-in is offered (the appliance has keys, this kiosk is paired). */
+  appointments: boolean
 }) {
   const { t, state, dispatch } = props
   const step = state.step
@@ -280,7 +335,10 @@ function Screen(props: {
           <h1 className="kiosk-title">{t('kiosk.identifyTitle')}</h1>
           <p className="kiosk-hint">{t('kiosk.identifyHint')}</p>
           <div className="kiosk-options">
-            {(['phone', 'card', 'appointment'] as const).map((method) => (
+            {(props.appointments
+              ? (['phone', 'card', 'appointment'] as const)
+              : (['phone', 'card'] as const)
+            ).map((method) => (
               <button
                 key={method}
                 type="button"
@@ -365,8 +423,21 @@ function Screen(props: {
             ▦
           </div>
           <h1 className="kiosk-title">{t('kiosk.appointmentTitle')}</h1>
-          <p className="kiosk-hint">{t('kiosk.appointmentUnavailable')}</p>
+          <p className="kiosk-hint">{t('kiosk.appointmentHint')}</p>
+          {step.refusal !== null ? (
+            <div className="banner banner-warn" role="alert" data-testid="appointment-refusal">
+              {step.refusal}
+            </div>
+          ) : null}
+          <AppointmentScanner t={t} onScan={(text) => dispatch({ type: 'scan', text })} />
           {back}
+        </section>
+      )
+    case 'checking-in':
+      return (
+        <section className="kiosk-panel kiosk-center">
+          <div className="spinner" aria-hidden />
+          <h1 className="kiosk-title">{t('kiosk.appointmentChecking')}</h1>
         </section>
       )
     case 'priority':
@@ -427,6 +498,7 @@ function Screen(props: {
         <TicketScreen
           t={t}
           ticket={step.ticket}
+          checkIn={step.checkIn ?? null}
           language={state.language}
           print={props.print}
           onDone={() => dispatch({ type: 'reset' })}
@@ -577,9 +649,84 @@ function Keypad(props: { onKey: (key: string) => void }) {
   )
 }
 
+/**
+ * A barcode scanner is a keyboard: it types the code and Enter. A hidden input keeps the focus to
+ * catch it (taken back whenever it is lost); the visible field lets staff paste a code to test.
+ */
+function AppointmentScanner(props: { t: T; onScan: (text: string) => void }) {
+  const { t, onScan } = props
+  const hidden = useRef<HTMLInputElement>(null)
+  const [pasted, setPasted] = useState('')
+  const [invalid, setInvalid] = useState(false)
+  const submit = (text: string) => {
+    if (scannedToken(text) === null) {
+      setInvalid(text.trim() !== '')
+      return
+    }
+    setInvalid(false)
+    onScan(text)
+  }
+  useEffect(() => {
+    const refocus = () => {
+      const active = document.activeElement
+      if (active instanceof HTMLInputElement && active !== hidden.current) return
+      hidden.current?.focus()
+    }
+    refocus()
+    const timer = setInterval(refocus, 1000)
+    return () => clearInterval(timer)
+  }, [])
+  return (
+    <div className="kiosk-scan">
+      <input
+        ref={hidden}
+        className="kiosk-scan-capture"
+        data-testid="appointment-scan"
+        aria-label={t('kiosk.appointmentInput')}
+        autoComplete="off"
+        spellCheck={false}
+        onKeyDown={(event) => {
+          if (event.key !== 'Enter') return
+          event.preventDefault()
+          const input = event.currentTarget
+          submit(input.value)
+          input.value = ''
+        }}
+      />
+      {invalid ? (
+        <div className="banner banner-warn" role="alert">
+          {t('checkin.invalid')}
+        </div>
+      ) : null}
+      <form
+        className="kiosk-scan-paste"
+        onSubmit={(event) => {
+          event.preventDefault()
+          submit(pasted)
+        }}
+      >
+        <input
+          className="input"
+          data-testid="appointment-paste"
+          placeholder={t('kiosk.appointmentInput')}
+          aria-label={t('kiosk.appointmentInput')}
+          autoComplete="off"
+          spellCheck={false}
+          value={pasted}
+          onChange={(event) => setPasted(event.target.value)}
+        />
+        <button type="submit" className="btn btn-primary" disabled={pasted.trim() === ''}>
+          {t('kiosk.appointmentSubmit')}
+        </button>
+      </form>
+    </div>
+  )
+}
+
 function TicketScreen(props: {
   t: T
   ticket: TicketView
+  checkIn: CheckIn | null
   language: Language
   print: PrintStatus
   onDone: () => void
@@ -596,10 +743,24 @@ function TicketScreen(props: {
       </div>
       <div className={`ticket-card${printed ? '' : ' ticket-card-emphasis'}`}>
         <p className="ticket-label">{t('kiosk.yourTicket')}</p>
+        {ticket.priorityClass === 'appointment' ? (
+          <p className="ticket-badge" data-testid="ticket-appointment">
+            {t('kiosk.appointmentBadge')}
+          </p>
+        ) : null}
         <p className="ticket-number" data-testid="ticket-number">
           {ticket.number}
         </p>
         <p className="ticket-service">{ticket.service.name[language]}</p>
+        {props.checkIn ? (
+          <p
+            className="ticket-meta"
+            data-testid="ticket-check-in"
+            data-outcome={props.checkIn.outcome}
+          >
+            {props.checkIn.message}
+          </p>
+        ) : null}
         {ticket.position !== null ? (
           <p className="ticket-meta">{t('kiosk.position', { position: ticket.position })}</p>
         ) : null}

@@ -13,6 +13,7 @@ import {
   printerStateOf,
   printFace,
   registerBody,
+  scannedToken,
   type KioskAction,
   type KioskState,
 } from './state'
@@ -214,5 +215,76 @@ describe('bank card identification', () => {
       priorityClass: 'regular',
       cardReadId: read.readId,
     })
+  })
+})
+
+describe('appointment check-in', () => {
+  const TOKEN = 'eyJhbGciOiJFZERTQSJ9.eyJhIjoiMSJ9.c2lnbmF0dXJl'
+  const atAppointment = (appointmentCheckIn = true) =>
+    run([
+      { type: 'branch', selfDeclarable: ['elderly'], appointmentCheckIn },
+      { type: 'language', language: 'ru' },
+      { type: 'service', serviceId: CASH },
+      { type: 'identify', method: 'appointment', requestKey: '' },
+    ])
+
+  it('offers the QR path only when the appliance checks appointments in', () => {
+    expect(atAppointment(false).step.name).toBe('identify')
+    expect(atAppointment().step).toEqual({ name: 'appointment', serviceId: CASH, refusal: null })
+  })
+
+  it('checks in the code the scanner typed, then shows the ticket with its check-in outcome', () => {
+    const checking = run([{ type: 'scan', text: `${TOKEN}\r\n` }], atAppointment())
+    expect(checking.step).toEqual({ name: 'checking-in', serviceId: CASH, token: TOKEN })
+    expect(idleTimeoutSeconds(checking.step)).toBeNull()
+    expect(run([{ type: 'back' }], checking).step.name).toBe('checking-in')
+    const checkIn = { outcome: 'checked-in' as const, message: 'Вы отмечены' }
+    expect(run([{ type: 'checkedIn', ticket: TICKET, checkIn }], checking).step).toEqual({
+      name: 'ticket',
+      ticket: TICKET,
+      checkIn,
+    })
+  })
+
+  it('returns to the scanner with the refusal in the customer language, ready for another scan', () => {
+    const refused = run(
+      [
+        { type: 'scan', text: TOKEN },
+        { type: 'checkInRefused', message: 'Эта запись в другое отделение.' },
+      ],
+      atAppointment(),
+    )
+    expect(refused.step).toEqual({
+      name: 'appointment',
+      serviceId: CASH,
+      refusal: 'Эта запись в другое отделение.',
+    })
+    expect(run([{ type: 'scan', text: TOKEN }], refused).step.name).toBe('checking-in')
+  })
+
+  it('ignores junk from the scanner and results that arrive out of step', () => {
+    const state = atAppointment()
+    expect(run([{ type: 'scan', text: '   ' }], state)).toBe(state)
+    expect(run([{ type: 'scan', text: '<script>alert(1)</script>' }], state)).toBe(state)
+    expect(run([{ type: 'checkInRefused', message: 'late answer' }], state)).toBe(state)
+    const services = run([{ type: 'back' }, { type: 'back' }], state)
+    expect(run([{ type: 'scan', text: TOKEN }], services)).toBe(services)
+  })
+
+  it('keeps the check-in option for the next customer after a reset', () => {
+    const next = run([{ type: 'reset' }], atAppointment())
+    expect(next.appointmentCheckIn).toBe(true)
+    expect(next.step).toEqual({ name: 'welcome' })
+  })
+})
+
+describe(scannedToken.name, () => {
+  it('strips what a scanner adds and refuses what cannot be a code', () => {
+    expect(scannedToken(' a.b.c\t\r\n')).toBe('a.b.c')
+    expect(scannedToken('')).toBeNull()
+    expect(scannedToken('a b')).toBe('ab')
+    expect(scannedToken('Жаңа.код.қ')).toBeNull()
+    expect(scannedToken('a'.repeat(2049))).toBeNull()
+    expect(scannedToken('a'.repeat(2048))).toBe('a'.repeat(2048))
   })
 })

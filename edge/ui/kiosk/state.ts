@@ -22,7 +22,14 @@ export type Step =
   | { readonly name: 'identify'; readonly serviceId: ServiceId }
   | { readonly name: 'phone'; readonly serviceId: ServiceId; readonly digits: string }
   | { readonly name: 'card'; readonly serviceId: ServiceId }
-  | { readonly name: 'appointment'; readonly serviceId: ServiceId }
+  | {
+      readonly name: 'appointment'
+      readonly serviceId: ServiceId
+      /** Why the last code was refused, in the customer's language; null before a scan. */
+      readonly refusal: string | null
+    }
+  /** The scanned appointment code is being checked by the appliance. */
+  | { readonly name: 'checking-in'; readonly serviceId: ServiceId; readonly token: string }
   | { readonly name: 'priority'; readonly serviceId: ServiceId; readonly identity: Identity }
   | {
       readonly name: 'issuing'
@@ -32,21 +39,37 @@ export type Step =
       /** Sent as the Idempotency-Key: a retry after a timeout gets the same ticket. */
       readonly requestKey: string
     }
-  | { readonly name: 'ticket'; readonly ticket: TicketView }
+  | {
+      readonly name: 'ticket'
+      readonly ticket: TicketView
+      /** A ticket of an appointment check-in: on time or late, and what the customer is told. */
+      readonly checkIn?: CheckIn
+    }
   | { readonly name: 'error'; readonly message: string }
+
+export interface CheckIn {
+  readonly outcome: 'checked-in' | 'late'
+  readonly message: string
+}
 
 export interface KioskState {
   readonly language: Language
   readonly highContrast: boolean
   /** Priority classes the branch lets customers declare (from the branch view). */
   readonly selfDeclarable: readonly PriorityClass[]
+  /** Whether the appliance checks in appointment QR codes (it holds the cloud's keys). */
+  readonly appointmentCheckIn: boolean
   readonly step: Step
 }
 
 export type KioskAction =
   | { readonly type: 'language'; readonly language: Language }
   | { readonly type: 'contrast' }
-  | { readonly type: 'branch'; readonly selfDeclarable: readonly PriorityClass[] }
+  | {
+      readonly type: 'branch'
+      readonly selfDeclarable: readonly PriorityClass[]
+      readonly appointmentCheckIn?: boolean
+    }
   | { readonly type: 'service'; readonly serviceId: ServiceId }
   | {
       readonly type: 'identify'
@@ -68,6 +91,10 @@ export type KioskAction =
       readonly requestKey: string
     }
   | { readonly type: 'issued'; readonly ticket: TicketView }
+  /** The scanner typed a code and Enter (or a code was pasted). */
+  | { readonly type: 'scan'; readonly text: string }
+  | { readonly type: 'checkedIn'; readonly ticket: TicketView; readonly checkIn: CheckIn }
+  | { readonly type: 'checkInRefused'; readonly message: string }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'back' }
   | { readonly type: 'reset' }
@@ -80,6 +107,7 @@ export const initialKiosk = (
   language: input.language ?? DEFAULT_LANGUAGE,
   highContrast: input.highContrast ?? false,
   selfDeclarable: [],
+  appointmentCheckIn: false,
   step: { name: 'welcome' },
 })
 
@@ -134,7 +162,11 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
     case 'contrast':
       return { ...state, highContrast: !state.highContrast }
     case 'branch':
-      return { ...state, selfDeclarable: action.selfDeclarable }
+      return {
+        ...state,
+        selfDeclarable: action.selfDeclarable,
+        appointmentCheckIn: action.appointmentCheckIn ?? false,
+      }
     case 'service':
       if (step.name !== 'services') return state
       return { ...state, step: { name: 'identify', serviceId: action.serviceId } }
@@ -147,7 +179,8 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
         case 'card':
           return { ...state, step: { name: 'card', serviceId } }
         case 'appointment':
-          return { ...state, step: { name: 'appointment', serviceId } }
+          if (!state.appointmentCheckIn) return state
+          return { ...state, step: { name: 'appointment', serviceId, refusal: null } }
         case 'none':
           return afterIdentify(state, {
             serviceId,
@@ -194,6 +227,24 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
     case 'issued':
       if (step.name !== 'issuing') return state
       return { ...state, step: { name: 'ticket', ticket: action.ticket } }
+    case 'scan': {
+      if (step.name !== 'appointment') return state
+      const token = scannedToken(action.text)
+      if (token === null) return state
+      return { ...state, step: { name: 'checking-in', serviceId: step.serviceId, token } }
+    }
+    case 'checkedIn':
+      if (step.name !== 'checking-in') return state
+      return {
+        ...state,
+        step: { name: 'ticket', ticket: action.ticket, checkIn: action.checkIn },
+      }
+    case 'checkInRefused':
+      if (step.name !== 'checking-in') return state
+      return {
+        ...state,
+        step: { name: 'appointment', serviceId: step.serviceId, refusal: action.message },
+      }
     case 'failed':
       return { ...state, step: { name: 'error', message: action.message } }
     case 'back':
@@ -206,6 +257,8 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
         case 'card':
         case 'appointment':
           return { ...state, step: { name: 'identify', serviceId: step.serviceId } }
+        case 'checking-in':
+          return state
         case 'priority':
           return { ...state, step: { name: 'identify', serviceId: step.serviceId } }
         case 'error':
@@ -218,7 +271,11 @@ export function kioskReducer(state: KioskState, action: KioskAction): KioskState
       break
     case 'reset':
       // The next customer starts afresh; the branch's rules stay.
-      return { ...initialKiosk(), selfDeclarable: state.selfDeclarable }
+      return {
+        ...initialKiosk(),
+        selfDeclarable: state.selfDeclarable,
+        appointmentCheckIn: state.appointmentCheckIn,
+      }
   }
   return state
 }
@@ -229,6 +286,7 @@ export function idleTimeoutSeconds(step: Step): number | null {
     case 'welcome':
       return null
     case 'issuing':
+    case 'checking-in':
       return null
     case 'ticket':
       return 25
@@ -255,6 +313,22 @@ export function registerBody(
     ...(step.identity.kind === 'phone' ? { phone: step.identity.phone } : {}),
     ...(step.identity.kind === 'card' ? { cardReadId: step.identity.readId } : {}),
   }
+}
+
+// ── appointment codes ─────────────────────────────────────────────────────────────────────────────
+
+/** The longest code the kiosk sends (the appliance refuses longer ones anyway). */
+export const MAX_SCANNED_TOKEN = 2048
+
+/**
+ * The appointment code a barcode scanner typed (or the customer pasted): whitespace the scanner
+ * adds (line ends, tabs) removed; null when nothing is left or it cannot be a code (a JWS in
+ * compact form has only base64url letters and dots).
+ */
+export function scannedToken(text: string): string | null {
+  const token = text.replace(/\s+/g, '')
+  if (token === '' || token.length > MAX_SCANNED_TOKEN) return null
+  return /^[A-Za-z0-9_.-]+$/.test(token) ? token : null
 }
 
 // ── card reads ─────────────────────────────────────────────────────────────────────────────────

@@ -15,8 +15,27 @@ export const HTTP_ERROR_CODES = [
 ] as const
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number]
 
+/**
+ * Why a branch refuses an appointment QR code at check-in (`POST /api/v1/appointments/check-in`).
+ * The `TOKEN_*` codes are `verifyAppointmentToken`'s (`@kqms/shared/appointment-token`).
+ */
+export const CHECK_IN_REFUSAL_CODES = [
+  'CHECKIN_UNAVAILABLE',
+  'TOKEN_MALFORMED',
+  'TOKEN_BAD_SIGNATURE',
+  'TOKEN_WRONG_BRANCH',
+  'TOKEN_NOT_YET_VALID',
+  'TOKEN_EXPIRED',
+  'APPOINTMENT_TOO_EARLY',
+  'APPOINTMENT_MISSED',
+] as const
+
 /** Every code an error body may carry: the domain's codes plus the HTTP layer's. */
-export const ApiErrorCode = z.enum([...DOMAIN_ERROR_CODES, ...HTTP_ERROR_CODES])
+export const ApiErrorCode = z.enum([
+  ...DOMAIN_ERROR_CODES,
+  ...HTTP_ERROR_CODES,
+  ...CHECK_IN_REFUSAL_CODES,
+])
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>
 
 /** The one error body of the HTTP API: `{ error: { code, message } }` with a 4xx (or 500) status. */

@@ -23,6 +23,8 @@ export const BranchView = z
     isOpen: z.boolean(),
     /** Priority classes a customer may declare at the kiosk without staff (the kiosk offers them). */
     selfDeclarable: z.array(PriorityClass),
+    /** The kiosk may check in appointment QR codes (the appliance holds the cloud's keys). */
+    appointmentCheckIn: z.boolean(),
   })
   .meta({ id: 'BranchView' })
 export type BranchView = z.infer<typeof BranchView>
