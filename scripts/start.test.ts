@@ -29,7 +29,7 @@ const processesUsing = (dir: string) =>
   spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean)
 
 describe.runIf(hasSocat)('pnpm start', () => {
-  it('starts everything, prints the banner, prints a kiosk ticket, and stops cleanly on Ctrl-C', async () => {
+  it('starts everything, prints the banner, prints a kiosk ticket, verifies a cloud QR token, and stops cleanly on Ctrl-C', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kqms-start-'))
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: REPO,
@@ -104,6 +104,62 @@ describe.runIf(hasSocat)('pnpm start', () => {
       )
         await new Promise((resolve) => setTimeout(resolve, 100))
       expect(readdirSync(printedDir)).toContain('ticket-0001.png')
+
+      // A customer books in the cloud (phone + one-time code from the SMS log adapter); the
+      // appliance verifies the QR token with the cloud's public key, handed over by the launcher.
+      // The earliest slot is at least an hour away, so the kiosk says "too early", not "forged".
+      const post = (url: string, body: unknown, auth?: string) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+          body: JSON.stringify(body),
+        })
+      const phone = '+77015550123'
+      expect((await post(`${cloud}/api/v1/auth/otp`, { phone, language: 'en' })).status).toBe(202)
+      let code: string | undefined
+      for (let i = 0; i < 100 && code === undefined; i++) {
+        const sms = output.find((l) => l.includes('"kind":"otp"'))
+        code = sms === undefined ? undefined : /"content":"[^"]*?\b(\d{6})\b/.exec(sms)?.[1]
+        if (code === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(code).toMatch(/^\d{6}$/)
+      const session = (await (
+        await post(`${cloud}/api/v1/auth/verify`, { phone, code })
+      ).json()) as { token: string }
+      let booked: { qrToken: string | null } | null = null
+      for (let day = 0; day < 14 && booked === null; day++) {
+        const date = new Date(Date.now() + day * 86_400_000).toISOString().slice(0, 10)
+        const slots = (await (
+          await fetch(
+            `${cloud}/api/v1/appointments/slots?branchId=almaty-demo&serviceId=consult&date=${date}`,
+          )
+        ).json()) as { slots?: { startsAt: string; available: number }[] }
+        const slot = slots.slots?.find((s) => s.available > 0)
+        if (slot === undefined) continue
+        const response = await post(
+          `${cloud}/api/v1/appointments`,
+          {
+            branchId: 'almaty-demo',
+            serviceId: 'consult',
+            startsAt: slot.startsAt,
+            language: 'en',
+          },
+          `Bearer ${session.token}`,
+        )
+        expect(response.status).toBe(201)
+        booked = (await response.json()) as { qrToken: string | null }
+      }
+      expect(booked?.qrToken).toEqual(expect.any(String))
+      const checkIn = await post(
+        `${edgeUrl}/api/v1/appointments/check-in`,
+        { token: booked?.qrToken },
+        kiosk,
+      )
+      const refusal = (await checkIn.json()) as { error?: { code: string } }
+      expect({ status: checkIn.status, code: refusal.error?.code }).toEqual({
+        status: 409,
+        code: 'APPOINTMENT_TOO_EARLY',
+      })
     } finally {
       child.kill('SIGINT')
       expect(await exited).toBe(0)

@@ -10,6 +10,8 @@
  * Prints the URLs and demo logins; Ctrl-C stops every process cleanly.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
@@ -101,34 +103,52 @@ run({
     const match = /^cloud listening on (\S+)/.exec(line)
     if (match?.[1] === undefined) return
     urls.cloud = match[1]
-    maybeBanner()
+    startEdge(match[1]).catch((error: unknown) => {
+      process.stdout.write(`[start] could not start the appliance: ${String(error)}\n`)
+      stop(1)
+    })
   },
 })
 
-run({
-  name: 'edge',
-  args: ['edge/src/main.ts'],
-  env: { EDGE_DEMO: 'true' },
-  onLine: (_line, entry) => {
-    if (entry?.['msg'] !== 'http listening' || typeof entry['url'] !== 'string') return
-    const edgeUrl = entry['url'].replace('0.0.0.0', 'localhost')
-    urls.edge = edgeUrl
-    // A demo is tried at any hour: open the demo branch around the clock (KQMS_DEMO_REAL_HOURS=1 keeps
-    // its real hours, Mon–Fri 09–19, Sat 10–17 in Asia/Almaty).
-    if (process.env['KQMS_DEMO_REAL_HOURS'] !== '1')
-      openAroundTheClock(edgeUrl).catch((error: unknown) =>
-        process.stdout.write(`[start] could not open the demo branch: ${String(error)}\n`),
-      )
-    if (typeof entry['mqttPort'] === 'number') urls.mqttPort = entry['mqttPort']
-    if (hasSocat) startDevices()
-    else {
-      process.stdout.write(
-        '\n*** socat is not installed: no simulated printer or bridge (apt-get install socat) ***\n',
-      )
-      maybeBanner()
-    }
-  },
-})
+/**
+ * The appliance verifies appointment QR codes offline with the cloud's public keys. Until sync
+ * ships them, the launcher hands them over as a file (EDGE_APPOINTMENT_KEYS_FILE): a booking made
+ * in the demo cloud checks in at the demo kiosk.
+ */
+async function startEdge(cloudUrl: string): Promise<void> {
+  const response = await fetch(`${cloudUrl}/api/v1/appointments/keys`)
+  if (!response.ok) throw new Error(`GET /api/v1/appointments/keys answered ${response.status}`)
+  const keysFile = path.join(DATA_DIR, 'demo', 'appointment-keys.json')
+  mkdirSync(path.dirname(keysFile), { recursive: true })
+  writeFileSync(keysFile, await response.text())
+  runEdge(keysFile)
+}
+
+const runEdge = (keysFile: string) =>
+  run({
+    name: 'edge',
+    args: ['edge/src/main.ts'],
+    env: { EDGE_DEMO: 'true', EDGE_APPOINTMENT_KEYS_FILE: keysFile },
+    onLine: (_line, entry) => {
+      if (entry?.['msg'] !== 'http listening' || typeof entry['url'] !== 'string') return
+      const edgeUrl = entry['url'].replace('0.0.0.0', 'localhost')
+      urls.edge = edgeUrl
+      // A demo is tried at any hour: open the demo branch around the clock (KQMS_DEMO_REAL_HOURS=1 keeps
+      // its real hours, Mon–Fri 09–19, Sat 10–17 in Asia/Almaty).
+      if (process.env['KQMS_DEMO_REAL_HOURS'] !== '1')
+        openAroundTheClock(edgeUrl).catch((error: unknown) =>
+          process.stdout.write(`[start] could not open the demo branch: ${String(error)}\n`),
+        )
+      if (typeof entry['mqttPort'] === 'number') urls.mqttPort = entry['mqttPort']
+      if (hasSocat) startDevices()
+      else {
+        process.stdout.write(
+          '\n*** socat is not installed: no simulated printer or bridge (apt-get install socat) ***\n',
+        )
+        maybeBanner()
+      }
+    },
+  })
 
 function startDevices(): void {
   run({
