@@ -17,6 +17,7 @@ export default defineConfig({
     reporters: ['default', './scripts/vitest-reporter.ts'],
     projects: [
       packageProject('shared'),
+      packageProject('server-kit'),
       // Real SQLite, broker and HTTP in-process: slower than pure unit tests on 2 cores.
       packageProject('edge', { testTimeout: 30_000, hookTimeout: 30_000 }),
       // PGlite everywhere, and a throwaway PostgreSQL cluster as well when its binaries exist

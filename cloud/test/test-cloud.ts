@@ -8,7 +8,7 @@ import { openDatabase, truncateAll, type CloudDatabase } from '../src/db/open-da
 import { customerOtps, notificationOutbox } from '../src/db/schema.js'
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_USERS, seedDemo } from '../src/demo.js'
 import { createHttpApp } from '../src/http/app.js'
-import { createLoginThrottle } from '../src/http/auth/login-throttle.js'
+import { createLoginThrottle } from '@kqms/server-kit/login-throttle'
 import { loadSigningKey } from '../src/signing-keys.js'
 import type { Clock, CloudDeps } from '../src/usecases/ports.js'
 

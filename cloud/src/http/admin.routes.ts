@@ -99,7 +99,7 @@ import {
   scopeOf,
   type AuthDeps,
 } from './auth/access.js'
-import type { LoginThrottle } from './auth/login-throttle.js'
+import type { LoginThrottle } from '@kqms/server-kit/login-throttle'
 import { HttpError } from './errors.js'
 import {
   BEARER,

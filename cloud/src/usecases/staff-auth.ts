@@ -13,7 +13,7 @@ import {
 import type { BranchId } from '@kqms/shared/domain'
 import { DomainError } from '@kqms/shared/errors'
 import { loginChallenges, staffSessions, staffUsers } from '../db/schema.js'
-import { burnVerification, hashSecret, verifySecret } from './password.js'
+import { burnVerification, hashSecret, verifySecret } from '@kqms/server-kit/password'
 import { recordAudit } from './audit.js'
 import type { Actor, CloudDeps } from './ports.js'
 

@@ -15,7 +15,7 @@ import type { DeviceRow } from '../db/device.store.js'
 import type { DeviceRegistry } from '../usecases/device-registry.js'
 import type { PrintJobs } from '../usecases/print-jobs.js'
 import { clientAddress, requireRole } from './auth/auth.middleware.js'
-import { createLoginThrottle } from '../auth/login-throttle.js'
+import { createLoginThrottle } from '@kqms/server-kit/login-throttle'
 import { HttpError } from './errors.js'
 import type { HttpDeps } from './http-deps.js'
 import {

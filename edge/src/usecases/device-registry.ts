@@ -16,7 +16,7 @@ import {
   type DeviceRow,
 } from '../db/device.store.js'
 import type { EdgeDatabase } from '../db/open-database.js'
-import { hashSecret, verifySecret } from '../auth/password.js'
+import { hashSecret, verifySecret } from '@kqms/server-kit/password'
 import type { Clock, QueueRuntime } from './ports.js'
 
 /**

@@ -11,7 +11,7 @@ import {
   jsonContent,
 } from '../openapi.js'
 import { clientAddress, requireRole, requireSession } from './auth.middleware.js'
-import type { LoginThrottle } from '../../auth/login-throttle.js'
+import type { LoginThrottle } from '@kqms/server-kit/login-throttle'
 import { logIn, logOut } from './staff-sessions.js'
 
 const login = createRoute({

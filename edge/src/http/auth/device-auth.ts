@@ -4,7 +4,7 @@ import type { DeviceRow } from '../../db/device.store.js'
 import type { DeviceRegistry } from '../../usecases/device-registry.js'
 import type { AppEnv } from '../app-env.js'
 import { HttpError } from '../errors.js'
-import type { LoginThrottle } from '../../auth/login-throttle.js'
+import type { LoginThrottle } from '@kqms/server-kit/login-throttle'
 
 /**
  * A device calling the HTTP API authenticates as it does on the broker: its device id and secret,

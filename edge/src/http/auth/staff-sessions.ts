@@ -12,8 +12,8 @@ import {
 import type { Clock, IdSource } from '../../usecases/ports.js'
 import type { Session } from '../app-env.js'
 import { HttpError } from '../errors.js'
-import type { LoginThrottle } from '../../auth/login-throttle.js'
-import { burnVerification, verifySecret } from '../../auth/password.js'
+import type { LoginThrottle } from '@kqms/server-kit/login-throttle'
+import { burnVerification, verifySecret } from '@kqms/server-kit/password'
 import { toSessionUser, toUserView } from './users.js'
 
 /**

@@ -5,7 +5,7 @@ import type { EdgeDatabase } from '../../db/open-database.js'
 import { findUserByLogin, insertUser, type User } from '../../db/user.store.js'
 import type { Clock, IdSource } from '../../usecases/ports.js'
 import type { SessionUser } from '../app-env.js'
-import { hashSecret } from '../../auth/password.js'
+import { hashSecret } from '@kqms/server-kit/password'
 
 /** Staff accounts: creation (admin API and demo seeding) and their views. */
 

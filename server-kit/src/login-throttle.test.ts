@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { fakeClock, minutes } from '../../test/fake-clock.js'
 import { createLoginThrottle } from './login-throttle.js'
+
+const minutes = (n: number): number => n * 60_000
+
+/** A clock the test moves by hand. */
+function fakeClock(start = Date.parse('2026-11-23T05:00:00Z')) {
+  let now = start
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms
+    },
+  }
+}
 
 describe(createLoginThrottle.name, () => {
   it('allows 5 failures and blocks the 6th attempt until the first leaves the window', () => {

@@ -1,4 +1,7 @@
-import type { Clock } from '../../usecases/ports.js'
+/** Time as an input (milliseconds since the Unix epoch). */
+export interface Clock {
+  now(): number
+}
 
 export interface LoginThrottleOptions {
   readonly clock: Clock
